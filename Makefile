@@ -1,0 +1,39 @@
+# nianbao — two commands from a fresh clone:
+#   make demo   creates .venv, installs nianbao, compiles the bundled example into out/
+#   make test   creates .venv, installs nianbao with its test extras, runs the whole test suite
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+OUT    ?= out
+
+.PHONY: demo test bench generate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/nianbao compile -o $(OUT)
+	$(BIN)/nianbao template -o $(OUT)/政府信息公开年度报告填报表.xlsx
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_compile.py
+
+# regenerate the shipped Word template and workbooks from the format definition
+generate: $(VENV)/.installed
+	$(BIN)/python -m compiler.generate
+
+clean:
+	rm -rf $(VENV) $(OUT) build *.egg-info .pytest_cache

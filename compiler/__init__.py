@@ -1,0 +1,3 @@
+"""nianbao（年报）: compile 政府信息公开工作年度报告 from the standard workbook."""
+
+__version__ = "0.1.0"

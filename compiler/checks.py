@@ -1,0 +1,320 @@
+"""The check engine: runs the rules of ``compiler.rules`` on a report.
+
+Each rule names a ``kind``; this module has one function per kind, which reads
+the rule's ``params``.  Findings carry the location the reader recorded, so a
+message points at the cell the office sees (or the JSON key).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Callable, Iterable, Iterator
+
+from . import format2021 as fmt
+from .diagnostics import Finding
+from .model import Report, format_number
+from .readers.base import ReadResult, label_text
+from .rules import RULES, Rule, finding
+
+Check = Callable[[Rule, ReadResult, "ReadResult | None"], Iterator[Finding]]
+_KINDS: dict[str, Check] = {}
+
+
+def kind(name: str):
+    def register(fn: Check) -> Check:
+        _KINDS[name] = fn
+        return fn
+    return register
+
+
+def run_checks(result: ReadResult, last: ReadResult | None = None) -> list[Finding]:
+    """Findings of every report rule (and, with last year's report, the year-over-year rules)."""
+    findings: list[Finding] = []
+    for rule in RULES:
+        if rule.stage == "read" or (rule.stage == "years" and last is None):
+            continue
+        findings.extend(_KINDS[rule.kind](rule, result, last))
+    return findings
+
+
+def all_findings(result: ReadResult, last: ReadResult | None = None) -> list[Finding]:
+    """What the reader noticed plus what the checks find."""
+    return list(result.findings) + run_checks(result, last)
+
+
+def _at(rule: Rule, result: ReadResult, path: tuple, message: str, **extra) -> Finding:
+    where = result.where(path)
+    where.update(extra)
+    return finding(rule.code, message, **where)
+
+
+def _n(value) -> str:
+    return format_number(value)
+
+
+# ---- arithmetic ------------------------------------------------------------------------------
+
+
+@kind("sums")
+def _sums(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    numbers = r.report.numbers
+    for s in fmt.SUMS:
+        if s.rule != rule.code:
+            continue
+        total = numbers.get(s.total)
+        parts = [numbers.get(p) for p in s.parts]
+        if total is None or None in parts:
+            continue  # the empty or invalid cell is reported by itself
+        expected = sum(parts, 0)
+        if expected != total:
+            note = ""
+            if s.total in r.constant_totals and r.kind == "xlsx":
+                note = "；这个总计格里是手填的数值，不是模板的求和公式"
+            yield _at(rule, r, s.total, f"{label_text(s.total)} 应为 {_n(expected)}（{s.what}），实为 {_n(total)}{note}",
+                      expected=expected, actual=total)
+
+
+@kind("balance")
+def _balance(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    p = rule.params
+    numbers = r.report.numbers
+    for col, _ in fmt.T3_COLUMNS:
+        plus = [numbers.get((p["table"], row, col)) for row in p["plus"]]
+        minus = [numbers.get((p["table"], row, col)) for row in p["minus"]]
+        target = (p["table"], p["target"], col)
+        actual = numbers.get(target)
+        if actual is None or None in plus or None in minus:
+            continue
+        expected = sum(plus, 0) - sum(minus, 0)
+        if expected != actual:
+            shown = "+".join(_n(v) for v in plus) + "".join(f"−{_n(v)}" for v in minus)
+            yield _at(rule, r, target, f"{label_text(target)} 应为 {_n(expected)}（{p['what']} = {shown}），实为 {_n(actual)}",
+                      expected=expected, actual=actual)
+
+
+@kind("carry")
+def _carry(rule: Rule, r: ReadResult, last: ReadResult) -> Iterator[Finding]:
+    for col, _ in fmt.T3_COLUMNS:
+        this_path = ("t3", rule.params["this"], col)
+        last_path = ("t3", rule.params["last"], col)
+        actual, expected = r.report.numbers.get(this_path), last.report.numbers.get(last_path)
+        if actual is None or expected is None or actual == expected:
+            continue
+        yield _at(rule, r, this_path, f"{label_text(this_path)} 应为 {_n(expected)}（上年报告 {label_text(last_path)}），"
+                                      f"实为 {_n(actual)}", expected=expected, actual=actual)
+
+
+@kind("stock")
+def _stock(rule: Rule, r: ReadResult, last: ReadResult) -> Iterator[Finding]:
+    now, before = r.report.numbers, last.report.numbers
+    for row in rule.params["rows"]:
+        valid, made, repealed = (now.get(("t2", row, c)) for c in ("valid", "made", "repealed"))
+        last_valid = before.get(("t2", row, "valid"))
+        if None in (valid, made, repealed, last_valid):
+            continue
+        expected = last_valid + made - repealed
+        if expected != valid:
+            path = ("t2", row, "valid")
+            yield _at(rule, r, path, f"{label_text(path)} 为 {_n(valid)}，按上年现行有效 {_n(last_valid)} + 本年制发 {_n(made)} − "
+                                     f"本年废止 {_n(repealed)} 应约为 {_n(expected)}；如有文件到期失效，请在正文中说明",
+                      expected=expected, actual=valid)
+
+
+@kind("not_more")
+def _not_more(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    numbers = r.report.numbers
+    for row in rule.params["rows"]:
+        made, valid, repealed = (numbers.get(("t2", row, c)) for c in ("made", "valid", "repealed"))
+        if None in (made, valid, repealed):
+            continue
+        if made > valid + repealed:
+            path = ("t2", row, "made")
+            yield _at(rule, r, path, f"{label_text(path)} 为 {_n(made)}，大于现行有效件数 {_n(valid)} 与本年废止件数 "
+                                     f"{_n(repealed)} 之和 {_n(valid + repealed)}", expected=valid + repealed, actual=made)
+
+
+# ---- plausibility -----------------------------------------------------------------------------
+
+
+@kind("rule_power")
+def _rule_power(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    name = r.report.office.get("name", "")
+    if not name:
+        return
+    if any(re.search(p, name) for p in rule.params["allowed"]) and not re.search(r"(区|县|旗|镇|乡|街道)", name[-8:]):
+        return
+    for path in rule.params["paths"]:
+        value = r.report.numbers.get(path)
+        if value:
+            yield _at(rule, r, path, f"{label_text(path)} 为 {_n(value)}，但“{name}”看来没有规章制定权；"
+                                     "如果填的是行政规范性文件，请移到下一行", actual=value)
+            return
+
+
+@kind("mention")
+def _mention(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    path = rule.params["path"]
+    value = r.report.numbers.get(path)
+    if not value:
+        return
+    text = "".join(r.report.text[rule.params["text"]])
+    if any(word in text for word in rule.params["words"]):
+        return
+    yield _at(rule, r, path, f"{label_text(path)} 为 {_n(value)}，说明发出过收费通知，但“{fmt.HEADINGS[5].full}”"
+                             "没有提到信息处理费的收取情况", actual=value)
+
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def parse_count(text: str) -> int | None:
+    """"12" or Chinese numerals ("十二", "一百零五", "两") as an integer."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def _excerpt(paragraph: str, start: int, end: int, width: int = 12) -> str:
+    a, b = max(0, start - width), min(len(paragraph), end + width)
+    return ("…" if a else "") + paragraph[a:b] + ("…" if b < len(paragraph) else "")
+
+
+@kind("quotes")
+def _quotes(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    numbers = r.report.numbers
+    seen: set[tuple] = set()
+    for text_path, paragraph in r.report.narrative():
+        for pattern, paths, what in rule.params["patterns"]:
+            for m in re.finditer(pattern, paragraph):
+                quoted = parse_count(m.group("n")) if "n" in m.re.groupindex else 0
+                values = [numbers.get(p) for p in paths]
+                if quoted is None or None in values:
+                    continue
+                table = sum(values, 0)
+                key = (text_path, m.start(), what)
+                if table != quoted and key not in seen:
+                    seen.add(key)
+                    yield _at(rule, r, text_path, f"正文“{_excerpt(paragraph, m.start(), m.end())}”说是 {quoted}，"
+                                                  f"但表中{what}为 {_n(table)}", expected=table, actual=quoted)
+
+
+@kind("nonempty")
+def _nonempty(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    for key in rule.params["texts"]:
+        if not r.report.text[key]:
+            heading = next(h for h in fmt.HEADINGS if h.text_key == key)
+            hint = "（没有需要报告的事项可写“无。”）" if key == "other" else ""
+            yield _at(rule, r, ("text", key), f"“{heading.full}”没有内容{hint}")
+
+
+@kind("period")
+def _period(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    year = r.report.year
+    if year is None:
+        return
+    for text_path, paragraph in r.report.narrative():
+        for pattern in rule.params["patterns"]:
+            for m in re.finditer(pattern, paragraph):
+                stated = int(m.group("y"))
+                if stated != year:
+                    yield _at(rule, r, text_path, f"正文“{_excerpt(paragraph, m.start(), m.end())}”写的统计期限是 {stated} 年，"
+                                                  f"报告年度是 {year} 年（是否照抄了上一年的报告？）", expected=year, actual=stated)
+
+
+@kind("required")
+def _required(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    for path in rule.params["paths"]:
+        if path in r.raw:
+            continue  # present but invalid: reported by the reader
+        if not r.report.get(path):
+            yield _at(rule, r, path, f"“{label_text(path)}”没有填写（必填）")
+
+
+@kind("year_range")
+def _year_range(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    year = r.report.year
+    if year is None:
+        return
+    this_year = datetime.date.today().year
+    if year < rule.params["first"]:
+        yield _at(rule, r, ("year",), f"报告年度为 {year}：2021 年格式从 2021 年度起使用，2020 年度及以前的报告用 2019 年格式",
+                  actual=year)
+    elif year > this_year:
+        yield _at(rule, r, ("year",), f"报告年度为 {year}，晚于今年（{this_year} 年）", actual=year)
+
+
+@kind("contact")
+def _contact(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    if r.report.text["lead"] or not r.report.office.get("name"):
+        return
+    missing = [f for f in fmt.OFFICE_FIELDS if f.in_lead and not r.report.office.get(f.key)]
+    if missing:
+        path = ("office", missing[0].key)
+        names = "、".join(f"“{f.label}”" for f in missing)
+        yield _at(rule, r, path, f"开头段将按基本信息自动生成，但{names}为空，开头段会缺少这些内容")
+
+
+@kind("empty_text")
+def _empty_text(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    report = r.report
+    if not report.text["overview"]:
+        yield _at(rule, r, ("text", "overview"), f"“{fmt.HEADINGS[0].full}”的概述段落为空")
+    for i, s in enumerate(report.sections):
+        if not s.paragraphs:
+            path = ("text", "overview_sections", i, "paragraphs")
+            yield _at(rule, r, path, f"“{fmt.sub_number(i)}{s.title}”没有内容")
+
+
+@kind("leftover")
+def _leftover(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    texts: list[tuple[tuple, str]] = list(r.report.narrative())
+    texts += [(("text", "overview_sections", i, "title"), s.title) for i, s in enumerate(r.report.sections)]
+    texts += [(("office", k), v) for k, v in r.report.office.items() if v]
+    reported: set[tuple] = set()
+    for path, paragraph in texts:
+        for pattern in rule.params["patterns"]:
+            m = re.search(pattern, paragraph)
+            if m and path not in reported:
+                reported.add(path)
+                yield _at(rule, r, path, f"“{_excerpt(paragraph, m.start(), m.end())}”像是模板里的占位或说明文字，发布前请改掉")
+
+
+# ---- year over year ------------------------------------------------------------------------------
+
+
+def _shingles(paragraphs: Iterable[str], size: int = 10) -> set[str]:
+    text = re.sub(r"\s+", "", "".join(paragraphs))
+    text = re.sub(r"\d+", "#", text)  # "2021年…15条" and "2022年…18条" are the same sentence
+    return {text[i:i + size] for i in range(max(0, len(text) - size + 1))}
+
+
+@kind("similar")
+def _similar(rule: Rule, r: ReadResult, last: ReadResult) -> Iterator[Finding]:
+    this = [p for _, p in r.report.narrative()]
+    before = [p for _, p in last.report.narrative()]
+    if sum(len(p) for p in this) < rule.params["min_chars"]:
+        return
+    a, b = _shingles(this), _shingles(before)
+    if not a:
+        return
+    ratio = len(a & b) / len(a)
+    if ratio > rule.params["threshold"]:
+        yield _at(rule, r, ("text", "overview"), f"正文有 {ratio:.0%} 的文字与上年报告（{last.file}）相同，"
+                                                 "请按本年度的实际工作重写", expected=rule.params["threshold"],
+                  actual=round(ratio, 3))
+
+
+def check_report(report: Report) -> list[Finding]:
+    """Checks of a report that came from no file (e.g. a summary)."""
+    return run_checks(ReadResult("", "json", report))

@@ -1,0 +1,344 @@
+"""The ``nianbao`` command.  Messages are Chinese; exit codes: 0 fine, 1 errors found, 2 nothing readable."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from . import format2021 as fmt
+from .diagnostics import Finding, Severity, counts, has_errors, render_human, render_json, summary_line
+from .fileio import OutputError, atomic_write
+from .pipeline import Checked, check, load
+from .readers import ReadResult
+from .resources import EXAMPLE_WORKBOOK, resource
+from .rules import RULES, RULES_BY_CODE, describe
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+DEFAULT_TEMPLATE_NAME = "政府信息公开年度报告填报表.xlsx"
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called; the message is for the user."""
+
+
+def _out(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _err(text: str = "") -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# ---- template / example / fill / export ------------------------------------------------------------
+
+
+def cmd_template(args) -> int:
+    from .writers.workbook import write_template
+    path = write_template(Path(args.output or DEFAULT_TEMPLATE_NAME))
+    _out(str(path))
+    _err(f"已生成标准填报表（{fmt.FORMAT_ID}）。在浅黄色单元格中填写，然后运行：nianbao compile {path.name}")
+    return EXIT_OK
+
+
+def cmd_example(args) -> int:
+    data = resource("excel_templates", EXAMPLE_WORKBOOK).read_bytes()
+    path = atomic_write(Path(args.output or "示例-永康镇2021.xlsx"), data)
+    _out(str(path))
+    return EXIT_OK
+
+
+def _read_errors(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity is Severity.ERROR]
+
+
+def cmd_export(args) -> int:
+    from .model import Report
+    checked = load(args.workbook)
+    if checked.result is None:
+        _err(render_human(checked.findings))
+        return EXIT_UNREADABLE
+    errors = _read_errors(checked.result.findings)
+    if errors:
+        _err(render_human(checked.result.findings))
+        _err(f"有 {len(errors)} 处数据无法读成数字或结构有误，未导出（JSON 不能保存这些值）。请改正后重试。")
+        return EXIT_ERRORS
+    _warn_only(checked.result.findings)
+    text = json.dumps(checked.result.report.to_json(), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        _out(str(atomic_write(Path(args.output), text.encode("utf-8"))))
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _warn_only(findings: list[Finding]) -> None:
+    shown = [f for f in findings if f.severity is not Severity.INFO]
+    if shown:
+        _err(render_human(shown))
+
+
+def cmd_fill(args) -> int:
+    from .writers.workbook import write_filled
+    checked = load(args.data)
+    if checked.result is None:
+        _err(render_human(checked.findings))
+        return EXIT_UNREADABLE
+    r = checked.result
+    structural = [f for f in r.findings if f.code in ("JSON-KEY", "FILE-FORMAT")]
+    if structural:
+        _err(render_human(r.findings))
+        _err("JSON 的结构与数据模型不符，未生成工作簿（否则会丢失数据）。")
+        return EXIT_ERRORS
+    _warn_only(r.findings)
+    if r.findings:
+        _err("以上不是数字的值已按原样写入工作簿，检查时会报告。")
+    _out(str(write_filled(r.report, Path(args.output), r.raw)))
+    return EXIT_OK
+
+
+# ---- check / compile -----------------------------------------------------------------------------
+
+
+def _last_year_index(paths: Sequence[str]) -> dict[str, ReadResult]:
+    """Last year's reports by office name."""
+    from .batch import office_key
+    index: dict[str, ReadResult] = {}
+    for path in _expand(paths):
+        checked = load(path)
+        if checked.result is None:
+            raise UsageError(f"--last-year 的文件无法读取：{checked.findings[0].human()}")
+        index[office_key(checked.result.report)] = checked.result
+    return index
+
+
+def _match_last(result: ReadResult, index: dict[str, ReadResult], single: bool) -> ReadResult | None:
+    from .batch import office_key
+    last = index.get(office_key(result.report))
+    if last is None and single and len(index) == 1:
+        last = next(iter(index.values()))
+    if last is not None and result.report.year is not None and last.report.year is not None \
+            and last.report.year != result.report.year - 1:
+        raise UsageError(f"--last-year 的报告（{last.file}）是 {last.report.year} 年度的，"
+                         f"而 {result.file} 是 {result.report.year} 年度：应给出 {result.report.year - 1} 年度的报告")
+    return last
+
+
+def _expand(paths: Sequence[str]) -> list[str]:
+    from .batch import find_inputs
+    found = find_inputs([Path(p) for p in paths])
+    return [str(p) for p in found]
+
+
+def cmd_check(args) -> int:
+    index = _last_year_index(args.last_year) if args.last_year else {}
+    results: list[Checked] = []
+    files = _expand(args.files)
+    if not files:
+        raise UsageError("没有找到要检查的 .xlsx 或 .json 文件")
+    for path in files:
+        checked = load(path)
+        if checked.result is not None:
+            last = _match_last(checked.result, index, single=len(files) == 1) if index else None
+            checked = check(path, last=last)
+        results.append(checked)
+    findings = [f for c in results for f in c.findings]
+    if args.format == "json":
+        _out(render_json(findings))
+    else:
+        if findings:
+            _out(render_human(findings))
+            _out()
+        _out(summary_line(findings, len(results)))
+    if any(c.unreadable for c in results):
+        return EXIT_UNREADABLE
+    if has_errors(findings) or (args.strict and counts(findings)[Severity.WARNING]):
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+def cmd_compile(args) -> int:
+    from .writers.docx import write_docx
+    if args.file is None:
+        path = resource("excel_templates", EXAMPLE_WORKBOOK)
+        display = f"示例-{EXAMPLE_WORKBOOK}"
+        _err(f"未指定文件，编译内置示例（沙坡头区永康镇人民政府 2021 年度）。编译自己的填报表：nianbao compile 文件名.xlsx")
+    else:
+        path, display = Path(args.file), args.file
+    index = _last_year_index(args.last_year) if args.last_year else {}
+    checked = load(path, display)
+    if checked.result is not None and index:
+        checked = check(path, display, _match_last(checked.result, index, single=True))
+    elif checked.result is not None:
+        checked = check(path, display)
+    shown = [f for f in checked.findings if f.severity is not Severity.INFO]
+    if shown:
+        _err(render_human(shown))
+        _err(summary_line(checked.findings))
+    if checked.result is None:
+        _err("文件无法读取，未生成报告。")
+        return EXIT_UNREADABLE
+    errors = [f for f in checked.findings if f.severity is Severity.ERROR]
+    if errors and not args.force:
+        _err(f"有 {len(errors)} 处错误，未生成报告。请改正后重试（nianbao check {display} 可只做检查）；"
+             "确需生成可加 --force。")
+        return EXIT_ERRORS
+    out = write_docx(checked.result.report, Path(args.output), runin=args.subheadings == "runin",
+                     template=Path(args.docx_template) if args.docx_template else None)
+    if errors:
+        banner = "！" * 30
+        _err(banner)
+        _err(f"注意：报告中仍有 {len(errors)} 处错误，按 --force 强制生成。这份报告不能直接发布！")
+        _err(banner)
+    _out(str(out))
+    return EXIT_ERRORS if errors else EXIT_OK
+
+
+def cmd_rules(args) -> int:
+    if args.code:
+        rule = RULES_BY_CODE.get(args.code.upper())
+        if rule is None:
+            raise UsageError(f"没有规则 {args.code}。运行 nianbao rules 查看全部规则。")
+        _out(describe(rule))
+        return EXIT_OK
+    width = max(len(r.code) for r in RULES)
+    for r in RULES:
+        _out(f"{r.code.ljust(width)}  {r.severity.zh}  {r.title}")
+    _out()
+    _out("查看一条规则的说明和依据：nianbao rules 规则代码（如 nianbao rules T3-S1）")
+    return EXIT_OK
+
+
+# ---- batch / summary / next-year ----------------------------------------------------------------------
+
+
+def cmd_batch(args) -> int:
+    from .batch import run_batch
+    return run_batch([Path(p) for p in args.paths], Path(args.output), jobs=args.jobs,
+                     last_year=[Path(p) for p in args.last_year or []], runin=args.subheadings == "runin")
+
+
+def cmd_summary(args) -> int:
+    from .summary import run_summary
+    return run_summary([Path(p) for p in args.paths], Path(args.output), area=args.name,
+                       include_invalid=args.include_invalid)
+
+
+def cmd_next_year(args) -> int:
+    from .nextyear import write_next_year
+    checked = load(args.workbook)
+    if checked.result is None:
+        _err(render_human(checked.findings))
+        return EXIT_UNREADABLE
+    errors = _read_errors(checked.result.findings)
+    if errors:
+        _err(render_human(errors))
+        _err("上年填报表中有无法读取的数据，未生成下一年度的填报表。请先改正。")
+        return EXIT_ERRORS
+    out = write_next_year(checked.result.report, Path(args.output))
+    _out(str(out))
+    return EXIT_OK
+
+
+# ---- argument parsing -------------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="nianbao",
+        description="nianbao（年报）：由标准填报表生成《政府信息公开工作年度报告》（" + fmt.FORMAT_TITLE + "）。",
+        epilog="常用流程：nianbao template → 在 Excel/WPS 中填写 → nianbao check 填报.xlsx → nianbao compile 填报.xlsx",
+    )
+    p.add_argument("--version", action="version", version=f"nianbao {__version__}（{fmt.FORMAT_ID}）")
+    sub = p.add_subparsers(dest="command", metavar="命令")
+
+    s = sub.add_parser("template", help="生成空白的标准填报表（.xlsx）")
+    s.add_argument("-o", "--output", metavar="文件", help=f"输出文件（默认：{DEFAULT_TEMPLATE_NAME}）")
+    s.set_defaults(func=cmd_template)
+
+    s = sub.add_parser("example", help="写出内置示例填报表（沙坡头区永康镇 2021 年度）")
+    s.add_argument("-o", "--output", metavar="文件", help="输出文件（默认：示例-永康镇2021.xlsx）")
+    s.set_defaults(func=cmd_example)
+
+    s = sub.add_parser("compile", help="检查填报表并生成 Word 报告（.docx）")
+    s.add_argument("file", nargs="?", metavar="文件", help="填报表 .xlsx 或数据 .json（省略则编译内置示例）")
+    s.add_argument("-o", "--output", metavar="文件夹", default=".", help="输出文件夹（默认：当前文件夹）")
+    s.add_argument("--subheadings", choices=("runin", "standalone"), default="runin",
+                   help="（一）至（五）小标题：runin 与正文接排“（一）主动公开：……”（默认），standalone 单独成行")
+    s.add_argument("--force", action="store_true", help="即使有错误也生成报告（会醒目提示）")
+    s.add_argument("--docx-template", metavar="文件", help="自定义 Word 模板（默认使用内置模板）")
+    s.add_argument("--last-year", nargs="+", metavar="文件", help="上年度报告（填报表或 JSON），用于跨年度检查")
+    s.set_defaults(func=cmd_compile)
+
+    s = sub.add_parser("check", help="检查填报表（勾稽关系、空项、格式等），不生成报告")
+    s.add_argument("files", nargs="+", metavar="文件", help="填报表 .xlsx、数据 .json 或文件夹")
+    s.add_argument("--format", choices=("human", "json"), default="human", help="输出格式（默认 human）")
+    s.add_argument("--strict", action="store_true", help="有警告也返回失败（退出码 1）")
+    s.add_argument("--last-year", nargs="+", metavar="文件", help="上年度报告，按机关名称对应，用于跨年度检查")
+    s.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("export", help="把填报表导出为数据 JSON")
+    s.add_argument("workbook", metavar="填报表")
+    s.add_argument("-o", "--output", metavar="文件", help="写入文件（默认输出到屏幕）")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("fill", help="由数据 JSON 生成填好的填报表")
+    s.add_argument("data", metavar="数据.json")
+    s.add_argument("-o", "--output", metavar="文件", required=True, help="输出的 .xlsx 文件")
+    s.set_defaults(func=cmd_fill)
+
+    s = sub.add_parser("rules", help="列出全部检查规则，或说明一条规则")
+    s.add_argument("code", nargs="?", metavar="规则代码")
+    s.set_defaults(func=cmd_rules)
+
+    s = sub.add_parser("batch", help="批量检查并生成报告，输出校验结果汇总表")
+    s.add_argument("paths", nargs="+", metavar="路径", help="填报表、JSON 或文件夹（递归查找）")
+    s.add_argument("-o", "--output", metavar="文件夹", required=True, help="输出文件夹")
+    s.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="并行进程数（默认：全部 CPU 核）")
+    s.add_argument("--last-year", nargs="+", metavar="路径", help="上年度的填报表或文件夹，按机关名称对应")
+    s.add_argument("--subheadings", choices=("runin", "standalone"), default="runin", help="小标题样式，同 compile")
+    s.set_defaults(func=cmd_batch)
+
+    s = sub.add_parser("summary", help="汇总多个机关同一年度的表二、表三、表四")
+    s.add_argument("paths", nargs="+", metavar="路径", help="填报表、JSON 或文件夹")
+    s.add_argument("-o", "--output", metavar="文件", required=True, help="输出文件：.json、.xlsx 或 .docx")
+    s.add_argument("--name", metavar="地区", default="", help="汇总报告的标题名称，如“沙坡头区”")
+    s.add_argument("--include-invalid", action="store_true", help="有错误的文件也计入汇总（默认排除并列出）")
+    s.set_defaults(func=cmd_summary)
+
+    s = sub.add_parser("next-year", help="由今年的填报表生成下一年度的填报表（结转数、现行有效件数带入）")
+    s.add_argument("workbook", metavar="填报表")
+    s.add_argument("-o", "--output", metavar="文件", required=True, help="下一年度填报表 .xlsx")
+    s.set_defaults(func=cmd_next_year)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_UNREADABLE
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        _err(f"nianbao：{exc}")
+        return EXIT_UNREADABLE
+    except OutputError as exc:
+        _err(f"nianbao：{exc}")
+        return EXIT_UNREADABLE
+    except KeyboardInterrupt:
+        _err("已中断。")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Writing output files safely: all or nothing, with a clear message when it cannot be done."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+
+class OutputError(Exception):
+    """An output file could not be written; the message is for the user (Chinese)."""
+
+
+def atomic_write(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    The file appears whole or not at all; an existing file is replaced only
+    when the new one is complete.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建输出文件夹 {folder}：{_reason(exc)}") from exc
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, path)
+        tmp_name = None
+    except OSError as exc:
+        if isinstance(exc, PermissionError) and path.exists():
+            raise OutputError(f"无法写入 {path}：文件可能正在 Word、WPS 或 Excel 中打开，请关闭后重试"
+                              f"（{_reason(exc)}）") from exc
+        raise OutputError(f"无法写入 {path}：{_reason(exc)}") from exc
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+    return path
+
+
+def _reason(exc: OSError) -> str:
+    reasons = {
+        errno.EACCES: "没有写入权限",
+        errno.EPERM: "没有写入权限",
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EROFS: "位置是只读的",
+        errno.ENOENT: "路径不存在",
+        errno.ENOTDIR: "路径中有一项不是文件夹",
+        errno.EISDIR: "同名的文件夹已存在",
+    }
+    return reasons.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+FIXED_ZIP_TIME = (2021, 9, 26, 0, 0, 0)  # the day the 2021 format was signed
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """The same zip with every entry dated FIXED_ZIP_TIME, so equal content gives equal bytes."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()

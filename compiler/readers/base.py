@@ -1,0 +1,81 @@
+"""What every reader returns: the report, where each value came from, and what was noticed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import format2021 as fmt
+from ..diagnostics import Finding
+from ..model import Report
+from ..rules import finding
+from ..text import drop_illegal
+from .values import Parsed
+
+
+def labels(path: tuple) -> tuple[str, str]:
+    """(row label, column label) a message uses for a key path."""
+    if path in fmt.VALUE_CELLS:
+        _, cell = fmt.VALUE_CELLS[path]
+        return cell.row_label, cell.column_label
+    slot = fmt.SLOTS_BY_PATH.get(path)
+    return (slot.label if slot else ".".join(map(str, path))), ""
+
+
+def label_text(path: tuple) -> str:
+    row, col = labels(path)
+    return f"{row}·{col}" if col else row
+
+
+@dataclass
+class ReadResult:
+    file: str  # as the user named it
+    kind: str  # "xlsx" or "json"
+    report: Report
+    findings: list[Finding] = field(default_factory=list)
+    locations: dict[tuple, tuple[str | None, str]] = field(default_factory=dict)  # path -> (sheet, cell)
+    constant_totals: set[tuple] = field(default_factory=set)  # totals held as typed values, not formulas
+    raw: dict[tuple, Any] = field(default_factory=dict)  # values that are not numbers, as they were
+
+    def where(self, path: tuple) -> dict[str, Any]:
+        """The location keywords of a finding about ``path``."""
+        sheet, cell = self.locations.get(path, (None, None))
+        if sheet is None and cell is None:
+            cell = json_path(path)
+        row, col = labels(path)
+        return {"file": self.file, "sheet": sheet, "cell": cell, "row_label": row, "column_label": col or None,
+                "path": path}
+
+    def add(self, code: str, message: str, path: tuple | None = None, **extra: Any) -> None:
+        where = self.where(path) if path is not None else {"file": self.file}
+        where.update(extra)
+        self.findings.append(finding(code, message, **where))
+
+    def take_number(self, path: tuple, parsed: Parsed, raw: Any) -> None:
+        """Store a parsed table value; report it when it is not a clean number."""
+        self.report.numbers[path] = parsed.value
+        if parsed.value is None:
+            self.raw[path] = raw
+        if parsed.code:
+            expected = 0 if parsed.code == "NUM-I5" else None
+            actual = parsed.value if parsed.code == "NUM-TEXT" else (raw if not isinstance(raw, (bytes,)) else None)
+            self.add(parsed.code, f"{label_text(path)} {parsed.problem}", path,
+                     expected=expected, actual=_plain(actual))
+
+    def clean(self, path: tuple, text: str) -> str:
+        """Drop the characters a .docx cannot hold, saying so."""
+        text, dropped = drop_illegal(text)
+        if dropped:
+            shown = "、".join(sorted(set(dropped)))
+            self.add("TXT-CHAR", f"{label_text(path)} 中有 {len(dropped)} 个无法写入文档的控制字符（{shown}），已删除", path)
+        return text
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (int, float, str, bool)):
+        return value
+    return str(value)
+
+
+def json_path(path: tuple) -> str:
+    return ".".join(str(p) for p in path)

@@ -1,0 +1,455 @@
+"""Read the standard workbook into a report.
+
+Cells are found through their defined names (nb_t3_new_natural …), so renamed
+sheets and inserted rows or columns are read correctly and reported.  Cached
+formula values are never trusted: a total is computed from its parts.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+from openpyxl.utils.escape import unescape
+from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
+
+from .. import format2021 as fmt
+from ..layout import REVISION_TEXT, template_texts, workbook_layout
+from ..model import Report
+from ..text import one_line, section_title, split_paragraphs
+from .base import ReadResult, label_text
+from .sniff import MAX_CELLS, Input, Unreadable
+from .values import parse_value, shown
+
+DATA_SHEETS = (fmt.SHEET_INFO, fmt.SHEET_TEXT) + tuple(t.sheet for t in fmt.TABLES)
+MAX_OUTSIDE_REPORTED = 20
+
+
+@dataclass
+class XlCell:
+    value: Any
+    data_type: str  # n s b d e f (formula)
+    cached: Any = None  # a formula's cached value, as the file stores it
+
+
+class _CellParser(WorkSheetParser):
+    """openpyxl's sheet parser, keeping a formula's cached value beside the formula."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["data_type"] == "f":
+            text = element.findtext(VALUE_TAG)
+            kind = element.get("t", "n")
+            if text is None:
+                cell["cached"] = None
+            elif kind == "n":
+                try:
+                    cell["cached"] = float(text) if any(ch in text for ch in ".eE") else int(text)
+                except ValueError:
+                    cell["cached"] = text
+            elif kind == "b":
+                cell["cached"] = text == "1"
+            else:
+                cell["cached"] = text
+        return cell
+
+
+def _sheet_cells(wb, ws) -> dict[tuple[int, int], XlCell]:
+    cells: dict[tuple[int, int], XlCell] = {}
+    with wb._archive.open(ws._worksheet_path) as src:
+        parser = _CellParser(src, ws._shared_strings, data_only=False, epoch=wb.epoch,
+                             date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        for _, row in parser.parse():
+            for c in row:
+                if c["value"] is None and c["data_type"] != "f":
+                    continue
+                cells[(c["row"], c["column"])] = XlCell(c["value"], c["data_type"], c.get("cached"))
+                if len(cells) > MAX_CELLS:
+                    raise Unreadable(f"工作表“{ws.title}”的数据超过 {MAX_CELLS} 个单元格，远超标准填报表，已拒绝读取"
+                                     "（可能误粘贴了大量数据）。")
+    return cells
+
+
+def _xy(address: str) -> tuple[int, int]:
+    letters, row = coordinate_from_string(address)
+    return row, column_index_from_string(letters)
+
+
+def _addr(row: int, col: int) -> str:
+    return f"{get_column_letter(col)}{row}"
+
+
+def read_workbook(display: str, inp: Input) -> ReadResult:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(BytesIO(inp.data), read_only=True, data_only=False, keep_links=False)
+    except Unreadable:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on a damaged package
+        raise Unreadable(f"文件已损坏，无法作为 .xlsx 工作簿打开（{type(exc).__name__}）。请在 Excel/WPS 中打开并另存为 .xlsx 后再试。") from exc
+    try:
+        return _WorkbookReader(display, inp, wb).read()
+    except Unreadable:
+        raise
+    except (KeyError, ValueError, TypeError, OSError, EOFError) as exc:
+        raise Unreadable(f"文件已损坏，读取时出错（{type(exc).__name__}）。请在 Excel/WPS 中打开并另存为 .xlsx 后再试。") from exc
+    finally:
+        wb.close()
+
+
+class _WorkbookReader:
+    def __init__(self, display: str, inp: Input, wb):
+        self.wb = wb
+        self.inp = inp
+        self.result = ReadResult(display, "xlsx", Report.empty())
+        self.cells: dict[str, dict[tuple[int, int], XlCell]] = {}  # actual sheet title -> cells
+
+    # ---- structure -----------------------------------------------------------------
+
+    def read(self) -> ReadResult:
+        r = self.result
+        names = self._names()
+        self.sheet_of = self._map_sheets(names)
+        if not any(self.sheet_of.values()):
+            self._foreign()
+        if self.inp.macros:
+            r.add("WB-MACRO", "这是含宏的工作簿（.xlsm）：宏不会运行，只读取单元格的值。建议另存为 .xlsx 再报送。")
+        self._structure_notes()
+        slots = self._locate(names)
+        self._meta(slots)
+        for slot in fmt.SLOTS:
+            if slot.kind == "meta" or slot.path not in slots:
+                continue
+            self._read_slot(slot, *slots[slot.path])
+        self._totals(slots)
+        self._outside(slots)
+        return r
+
+    def _names(self) -> dict[str, tuple[str, str] | None]:
+        """Our defined names -> (sheet, cell), None where a name exists but points nowhere usable."""
+        found: dict[str, tuple[str, str] | None] = {}
+        for name in fmt.SLOTS_BY_NAME:
+            dn = self.wb.defined_names.get(name)
+            if dn is None:
+                continue
+            try:
+                dest = list(dn.destinations)
+            except Exception:
+                dest = []
+            if len(dest) == 1 and dest[0][0] in self.wb.sheetnames:
+                sheet, ref = dest[0]
+                ref = ref.replace("$", "")
+                if ":" in ref:
+                    a, b = ref.split(":")
+                    ref = a if a == b else ref
+                if ":" not in ref:
+                    try:
+                        _xy(ref)
+                        found[name] = (sheet, ref)
+                        continue
+                    except ValueError:
+                        pass
+            found[name] = None
+        return found
+
+    def _map_sheets(self, names) -> dict[str, str | None]:
+        """Template sheet title -> the title it has in this workbook (None: not there)."""
+        votes: dict[str, Counter] = defaultdict(Counter)
+        for name, dest in names.items():
+            if dest is not None:
+                votes[fmt.SLOTS_BY_NAME[name].sheet][dest[0]] += 1
+        mapping: dict[str, str | None] = {}
+        for title in fmt.SHEET_ORDER:
+            if title in self.wb.sheetnames:
+                mapping[title] = title
+            elif votes.get(title):
+                mapping[title] = votes[title].most_common(1)[0][0]
+            else:
+                mapping[title] = None
+        return mapping
+
+    def _foreign(self) -> None:
+        """Not nianbao's workbook: say whether it is the 2019 format, then give up."""
+        for ws in self.wb.worksheets[:12]:
+            try:
+                cells = _sheet_cells(self.wb, ws)
+            except Unreadable:
+                continue
+            texts = " ".join(str(c.value) for c in cells.values() if isinstance(c.value, str))
+            if any(m in texts for m in fmt.FORMAT_2019_MARKERS):
+                raise Unreadable("这是 2019 年试行格式（国办公开办函〔2019〕60号）的表格（表二有“本年新制作数量”等栏目）。"
+                                 "2021 年度起应使用国办公开办函〔2021〕30号的新格式：请用 nianbao template 生成新模板，"
+                                 "按新格式重新填写。", code="FILE-FORMAT")
+            if "本年制发件数" in texts or "申请人情况" in texts:
+                raise Unreadable("这是自制的年度报告表格，不是 nianbao 标准填报表（没有“基本信息”“表三”等工作表和定义名称）。"
+                                 "请用 nianbao template 生成标准填报表，把数据填进去。", code="FILE-FORMAT")
+        raise Unreadable("这个工作簿不是 nianbao 标准填报表（找不到“基本信息”“正文”“表二”“表三”“表四”等工作表）。"
+                         "请用 nianbao template 生成标准填报表后填写。", code="FILE-FORMAT")
+
+    def _structure_notes(self) -> None:
+        r = self.result
+        for title, actual in self.sheet_of.items():
+            if title == fmt.SHEET_CHECK:
+                continue
+            if actual is None:
+                if title in DATA_SHEETS:
+                    r.add("WB-SHEET", f"缺少工作表“{title}”（被删除，或改名后无法识别），其中的数据无法读取", sheet=title)
+                continue
+            if actual != title:
+                r.add("WB-RENAMED", f"工作表“{title}”被改名为“{actual}”，已按定义名称找到", sheet=actual)
+            state = self.wb[actual].sheet_state
+            if state != "visible" and title in DATA_SHEETS:
+                r.add("WB-HIDDEN", f"工作表“{actual}”被隐藏了，其中的内容照常读取并写入报告", sheet=actual)
+        present = [t for t in fmt.SHEET_ORDER if self.sheet_of.get(t)]
+        actual_order = sorted(present, key=lambda t: self.wb.sheetnames.index(self.sheet_of[t]))
+        if actual_order != present:
+            r.add("WB-RENAMED", "工作表的顺序被调换了（不影响读取）：" + "、".join(self.sheet_of[t] for t in actual_order))
+
+    def _cells_of(self, sheet: str) -> dict[tuple[int, int], XlCell]:
+        if sheet not in self.cells:
+            self.cells[sheet] = _sheet_cells(self.wb, self.wb[sheet])
+        return self.cells[sheet]
+
+    def _locate(self, names) -> dict[tuple, tuple[str, str]]:
+        """Key path -> (actual sheet, cell) for every slot that can be found."""
+        r = self.result
+        slots: dict[tuple, tuple[str, str]] = {}
+        moved: dict[str, list[tuple[fmt.Slot, str]]] = defaultdict(list)
+        unnamed: dict[str, list[fmt.Slot]] = defaultdict(list)
+        for slot in fmt.SLOTS:
+            sheet = self.sheet_of.get(slot.sheet)
+            dest = names.get(slot.name)
+            if dest is not None and (sheet is None or dest[0] == sheet):
+                slots[slot.path] = dest
+                if dest[1] != slot.address:
+                    moved[dest[0]].append((slot, dest[1]))
+            elif sheet is not None:
+                slots[slot.path] = (sheet, slot.address)
+                if slot.kind != "meta":
+                    unnamed[sheet].append(slot)
+            if slot.path in slots:
+                r.locations[slot.path] = slots[slot.path]
+        for sheet, items in moved.items():
+            slot, new = items[0]
+            r.add("WB-MOVED", f"“{sheet}”中有 {len(items)} 个数据单元格的位置与模板不同（如 {label_text(slot.path)} 从 "
+                              f"{slot.address} 移到了 {new}），可能插入或删除了行、列；已按定义名称读取", sheet=sheet,
+                  cell=new)
+        for sheet, items in unnamed.items():
+            r.add("WB-NAME", f"“{sheet}”中有 {len(items)} 个数据单元格的定义名称缺失或失效（如 {items[0].name}），"
+                             f"已按模板中的原位置读取", sheet=sheet, cell=items[0].address)
+            self._check_labels(sheet)
+        return slots
+
+    def _check_labels(self, sheet: str) -> None:
+        """Without names, the template positions are right only if the labels are where they were."""
+        template = next(s for s in workbook_layout() if s.title == next(t for t, a in self.sheet_of.items() if a == sheet))
+        cells = self._cells_of(sheet)
+        for c in template.cells:
+            if c.slot is None and c.role in ("label", "form_label") and isinstance(c.value, str):
+                got = cells.get(_xy(c.address))
+                if got is None or got.value != c.value:
+                    self.result.add("WB-LAYOUT", f"“{sheet}”的 {c.address} 应为标签“{c.value}”，实为 "
+                                                 f"{shown(got.value) if got else '空'}：表格结构与模板不同，读到的数据可能错位",
+                                    sheet=sheet, cell=c.address)
+                    return
+
+    def _meta(self, slots) -> None:
+        fmt_cell = self._raw(slots.get(("meta", "format")))
+        rev_cell = self._raw(slots.get(("meta", "revision")))
+        fmt_value = fmt_cell.value if fmt_cell else None
+        if isinstance(fmt_value, str) and fmt_value.strip() and fmt_value.strip() != fmt.FORMAT_ID:
+            raise Unreadable(f"填报表的格式版本是“{fmt_value.strip()}”，不是 {fmt.FORMAT_ID}"
+                             f"（{fmt.FORMAT_TITLE}）。请用 nianbao template 生成当前格式的模板。", code="FILE-FORMAT")
+        rev_value = rev_cell.value if rev_cell else None
+        if rev_value != REVISION_TEXT:
+            where = slots.get(("meta", "revision"), (self.sheet_of.get(fmt.SHEET_GUIDE), fmt.GUIDE_REVISION_CELL))
+            self.result.add("WB-VERSION", f"模板版本为 {shown(rev_value) if rev_value else '空'}，本程序使用“{REVISION_TEXT}”。"
+                                          "单元格位置可能不同，请用 nianbao template 生成的模板重新填写",
+                            sheet=where[0], cell=where[1], expected=REVISION_TEXT, actual=rev_value)
+
+    def _raw(self, where: tuple[str, str] | None) -> XlCell | None:
+        if where is None:
+            return None
+        return self._cells_of(where[0]).get(_xy(where[1]))
+
+    # ---- values -------------------------------------------------------------------------
+
+    def _value(self, slot: fmt.Slot, cell: XlCell | None) -> tuple[Any, bool]:
+        """The value to use and whether the cell is an error value; formulas give their cached value."""
+        if cell is None:
+            return None, False
+        if cell.data_type == "f":
+            if cell.cached is None:
+                self.result.add("WB-CACHE", f"{label_text(slot.path)} 是公式 {shown(str(cell.value))}，但文件中没有它的计算结果；"
+                                            "请直接填写，或在 Excel/WPS 中打开后保存", slot.path)
+                return _NO_CACHE, False
+            return cell.cached, isinstance(cell.cached, str) and cell.cached.startswith("#")
+        value = unescape(cell.value) if isinstance(cell.value, str) else cell.value
+        return value, cell.data_type == "e"
+
+    def _read_slot(self, slot: fmt.Slot, sheet: str, address: str) -> None:
+        r = self.result
+        cell = self._cells_of(sheet).get(_xy(address))
+        if slot.kind == "total":
+            return  # see _totals
+        value, is_error = self._value(slot, cell)
+        if value is _NO_CACHE:
+            if slot.kind == "input":
+                r.report.numbers[slot.path] = None
+            return
+        if slot.kind == "input":
+            r.take_number(slot.path, parse_value(value, slot.value_kind, is_error), value)
+        elif slot.kind == "year":
+            self._year(slot, value)
+        else:
+            text = "" if value is None else _as_text(value)
+            text = r.clean(slot.path, text)
+            if slot.kind == "text":
+                r.report.set(slot.path, split_paragraphs(text))
+            elif slot.kind == "title":
+                r.report.set(slot.path, section_title(text) or fmt.OVERVIEW_TOPICS[slot.path[2]])
+            else:
+                r.report.set(slot.path, one_line(text))
+
+    def _year(self, slot: fmt.Slot, value: Any) -> None:
+        r = self.result
+        if value is None or (isinstance(value, str) and not value.strip()):
+            r.report.year = None
+            return
+        text = _as_text(value).strip().removesuffix("年度").removesuffix("年").strip()
+        if text.isdigit() and len(text) == 4:
+            r.report.year = int(text)
+        else:
+            r.report.year = None
+            r.raw[slot.path] = value
+            r.add("INFO-YEAR", f"{fmt.YEAR_LABEL} 应为四位数字的年份，实为 {shown(value)}", slot.path, actual=_plainish(value))
+
+    # ---- totals ---------------------------------------------------------------------------
+
+    def _totals(self, slots) -> None:
+        r = self.result
+        where_to_path = {(s, a): p for p, (s, a) in slots.items()}
+        chosen: dict[tuple, fmt.Sum | None] = {}
+        for path in fmt.TOTAL_PATHS:
+            if path not in slots:
+                continue
+            sheet, address = slots[path]
+            cell = self._cells_of(sheet).get(_xy(address))
+            sums = [s for s in fmt.SUMS if s.total == path]
+            if cell is not None and cell.data_type == "f":
+                refs = _formula_cells(str(cell.value), sheet)
+                match = None
+                if refs is not None:
+                    got = {where_to_path.get(ref) for ref in refs}
+                    match = next((s for s in sums if got == set(s.parts)), None)
+                if match is None:
+                    r.add("WB-FORMULA", f"{label_text(path)} 的公式被改成了 {shown(str(cell.value))}，与模板不同；"
+                                        f"nianbao 不采用其缓存值，按{sums[0].what}计算", path)
+                chosen[path] = match or sums[0]
+            else:
+                chosen[path] = None
+                value, is_error = self._value(fmt.SLOTS_BY_PATH[path], cell)
+                r.take_number(path, parse_value(value, fmt.COUNT, is_error), value)
+                r.constant_totals.add(path)
+
+        def compute(path: tuple, seen: frozenset = frozenset()):
+            if path in seen:
+                return None
+            s = chosen.get(path)
+            if s is None:
+                return r.report.numbers.get(path)
+            total = 0
+            for part in s.parts:
+                value = compute(part, seen | {path})
+                if value is None:
+                    return None
+                total += value
+            return total
+
+        for path, s in chosen.items():
+            if s is not None:
+                r.report.numbers[path] = compute(path)
+
+    # ---- typed outside the input cells -------------------------------------------------------------
+
+    def _outside(self, slots) -> None:
+        r = self.result
+        used: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        for sheet, address in slots.values():
+            used[sheet].add(_xy(address))
+        texts = template_texts()
+        for title in DATA_SHEETS:
+            sheet = self.sheet_of.get(title)
+            if sheet is None:
+                continue
+            stray = [(rc, c) for rc, c in sorted(self._cells_of(sheet).items())
+                     if rc not in used[sheet] and c.data_type != "f" and not _blank(c.value)
+                     and not (isinstance(c.value, str) and c.value in texts[title])]
+            for (row, col), c in stray[:MAX_OUTSIDE_REPORTED]:
+                r.add("WB-OUTSIDE", f"{_addr(row, col)} 不是填写单元格，其中的 {shown(c.value)} 不会写入报告；"
+                                    "请填到浅黄色单元格中，或删除", sheet=sheet, cell=_addr(row, col),
+                      actual=_plainish(c.value))
+            if len(stray) > MAX_OUTSIDE_REPORTED:
+                r.add("WB-OUTSIDE", f"另有 {len(stray) - MAX_OUTSIDE_REPORTED} 个非填写单元格中有内容（未逐一列出）",
+                      sheet=sheet)
+
+
+_NO_CACHE = object()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)
+
+
+def _plainish(value: Any) -> Any:
+    return value if isinstance(value, (int, float, str, bool)) or value is None else str(value)
+
+
+def _formula_cells(formula: str, own_sheet: str) -> set[tuple[str, str]] | None:
+    """The cells a sum-like formula adds up (=SUM(...), =A1+B2), or None for anything else."""
+    try:
+        tokens = Tokenizer(formula).items
+    except Exception:
+        return None
+    refs: set[tuple[str, str]] = set()
+    for tok in tokens:
+        if tok.type == Token.OPERAND and tok.subtype == Token.RANGE:
+            text = tok.value
+            sheet = own_sheet
+            if "!" in text:
+                sheet, text = text.rsplit("!", 1)
+                sheet = sheet.strip("'").replace("''", "'")
+            try:
+                min_col, min_row, max_col, max_row = range_boundaries(text.replace("$", ""))
+            except (ValueError, TypeError):
+                return None
+            if None in (min_col, min_row, max_col, max_row) or (max_row - min_row + 1) * (max_col - min_col + 1) > 1000:
+                return None
+            for row in range(min_row, max_row + 1):
+                for col in range(min_col, max_col + 1):
+                    refs.add((sheet, _addr(row, col)))
+        elif tok.type == Token.FUNC and tok.subtype == Token.OPEN and tok.value.upper() != "SUM(":
+            return None
+        elif tok.type == Token.OP_IN and tok.value != "+":
+            return None
+        elif tok.type == Token.OPERAND and tok.subtype != Token.RANGE:
+            return None
+        elif tok.type == Token.OP_PRE:
+            return None
+    return refs or None

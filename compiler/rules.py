@@ -1,0 +1,186 @@
+"""Every rule nianbao checks, as data: code, severity, title, basis, explanation, parameters.
+
+The readers report the ``stage="read"`` rules while they read a file; the check
+engine (``compiler.checks``) runs the others, dispatching on ``kind`` with the
+rule's ``params``.  ``nianbao rules`` lists this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .diagnostics import Finding, Severity
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+BASIS_FORMAT = "国办公开办函〔2021〕30号《中华人民共和国政府信息公开工作年度报告格式》"
+BASIS_ART50 = "《中华人民共和国政府信息公开条例》第五十条"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    title: str
+    basis: str
+    explanation: str
+    stage: str = "report"  # read | report | years
+    kind: str = ""  # what the check engine runs (stage report/years)
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+RULES: tuple[Rule, ...] = (
+    # ---- files that cannot be read at all (exit code 2) -----------------------
+    Rule("FILE-READ", E, "文件无法读取", "—",
+         "文件不存在、为空、不是 .xlsx 工作簿（如 .xls、.csv、.docx 改了扩展名）、已损坏、被加密，"
+         "或超出安全限制（解压后过大、行数过多）。nianbao 不读取其中任何内容，也不输出任何文件。", stage="read"),
+    Rule("FILE-FORMAT", E, "不是 2021 年格式的标准填报表", BASIS_FORMAT,
+         "工作簿不是 nianbao 生成的 2021 年格式填报表：可能是 2019 年试行格式（国办公开办函〔2019〕60号，"
+         "表二有“本年新制作数量”等栏目），或其他来源的表格。请用 `nianbao template` 生成新模板后重新填写。",
+         stage="read"),
+    # ---- the workbook's structure ----------------------------------------------
+    Rule("WB-VERSION", E, "模板版本不符", "nianbao 标准填报表",
+         "填报表由另一版本的 nianbao 模板生成，单元格位置可能不同。请用当前版本生成的模板重新填写，"
+         "或升级 nianbao。", stage="read"),
+    Rule("WB-SHEET", E, "缺少工作表", "nianbao 标准填报表",
+         "找不到某个工作表（被删除或改名后无法识别），其中的数据无法读取。", stage="read"),
+    Rule("WB-RENAMED", I, "工作表被改名或调换顺序", "nianbao 标准填报表",
+         "工作表改名或调换顺序不影响读取（nianbao 按定义名称定位单元格），这里只是提示。", stage="read"),
+    Rule("WB-HIDDEN", W, "工作表被隐藏", "nianbao 标准填报表",
+         "隐藏的工作表照常读取并写入报告。请确认隐藏的内容确实要发布。", stage="read"),
+    Rule("WB-MOVED", I, "单元格位置移动", "nianbao 标准填报表",
+         "插入或删除了行、列，数据单元格的位置变了。nianbao 按定义名称找到了它们，这里说明移到了哪里。",
+         stage="read"),
+    Rule("WB-NAME", W, "定义名称缺失或失效", "nianbao 标准填报表",
+         "数据单元格的定义名称（如 nb_t3_new_natural）被删除或指向无效位置，nianbao 改按模板中的原位置读取。"
+         "如果还插入或删除过行、列，读到的可能是错位的数据。", stage="read"),
+    Rule("WB-LAYOUT", E, "表格结构与模板不同", "nianbao 标准填报表",
+         "定义名称丢失，而且标签不在模板中的位置（插入、删除或移动过行列）。nianbao 无法确定数据在哪里，"
+         "读到的数据可能错位。请把数据重新填入用 nianbao template 生成的模板。", stage="read"),
+    Rule("WB-OUTSIDE", W, "填写在数据单元格以外", "nianbao 标准填报表",
+         "只有浅黄色的填写单元格会写入报告；写在其他位置的内容不会出现在报告中。", stage="read"),
+    Rule("WB-FORMULA", W, "总计公式被改动", "nianbao 标准填报表",
+         "总计单元格的公式与模板不同。nianbao 不采用缓存值，按各项之和计算总计。", stage="read"),
+    Rule("WB-CACHE", E, "公式没有计算结果", "nianbao 标准填报表",
+         "填写单元格中是公式，但文件里没有它的计算结果（文件未在 Excel/WPS 中打开保存过）。"
+         "请直接填数字，或在 Excel/WPS 中打开后保存。", stage="read"),
+    Rule("WB-MACRO", W, "含宏的工作簿", "nianbao 标准填报表",
+         ".xlsm 文件中的宏不会运行，nianbao 只读取单元格的值。建议另存为 .xlsx。", stage="read"),
+    Rule("JSON-KEY", E, "JSON 键缺失、多余或类型不符", "data-model.md",
+         "JSON 的键是固定的：缺少键、多出未知的键或值的类型不对都是错误，任何数据都不会被悄悄丢弃。",
+         stage="read"),
+    # ---- cell values ---------------------------------------------------------------
+    Rule("NUM-I4", E, "不是非负整数（金额不是非负数）", BASIS_FORMAT + "（表格数据为件数、金额）",
+         "件数必须是不小于 0 的整数；行政事业性收费是不小于 0 的金额（万元，可有小数）。"
+         "“3件”“无”“三”“-1”“#DIV/0!”等都不能作为数字。", stage="read"),
+    Rule("NUM-I5", E, "数据单元格为空或填了“/”“—”", BASIS_FORMAT,
+         "公开发布的表格中每个数据单元格都应有数字；没有发生的事项填 0，不能留空，也不能填“/”“—”“无”。",
+         stage="read"),
+    Rule("NUM-TEXT", W, "数字以文本形式填写", "nianbao 标准填报表",
+         "单元格里是文本形式的数字（如“ 3 ”“１２”“3.0”）。nianbao 按数字读取，并在这里说明读成了多少；"
+         "请确认无误，最好改为数字格式。", stage="read"),
+    Rule("TXT-CHAR", W, "删除了无法写入文档的字符", "XML 1.0 字符范围",
+         "文字中含有控制字符等 Word 文档无法保存的字符，已删除；其余文字不变。", stage="read"),
+    # ---- consistency rules (勾稽关系) --------------------------------------------------
+    Rule("T3-S1", E, "表三 一+二 应等于 三+四", BASIS_FORMAT + "表三（本列数据的勾稽关系）",
+         "表三每一列：本年新收 + 上年结转 = （七）总计 + 结转下年度继续办理。"
+         "不一致时，nianbao 按“四、结转下年度继续办理”应有的数报告。",
+         kind="balance",
+         params={"table": "t3", "plus": ("new", "carried_in"), "minus": ("total_handled",), "target": "carried_out",
+                 "what": "一+二−（七）"}),
+    Rule("T3-I1", E, "表三 总计列应等于各类申请人之和", BASIS_FORMAT + "表三",
+         "表三每一行：总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他。", kind="sums"),
+    Rule("T3-I2", E, "表三 （七）总计应等于各项办理结果之和", BASIS_FORMAT + "表三",
+         "表三每一列：（七）总计 = （一）+（二）+（三）1–8 +（四）1–3 +（五）1–5 +（六）1–3。", kind="sums"),
+    Rule("T4-I3", E, "表四 总计应等于四项结果之和", BASIS_FORMAT + "表四",
+         "表四行政复议、未经复议直接起诉、复议后起诉三组，每组：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结。"
+         "（某区 2023 年报告曾发布“维持 10、纠正 1、总计 0”。）", kind="sums"),
+    # ---- plausibility -------------------------------------------------------------------
+    Rule("T2-W1", W, "无规章制定权的机关填了规章", "《中华人民共和国立法法》第九十一条、第九十三条",
+         "只有国务院部门、省级人民政府和设区的市、自治州人民政府有权制定规章。"
+         "乡镇、县级政府和各级政府部门的“规章”一行通常为 0。",
+         kind="rule_power",
+         params={"paths": (("t2", "rules", "made"), ("t2", "rules", "repealed"), ("t2", "rules", "valid")),
+                 # names of bodies that do have rule-making power
+                 "allowed": (r"(省|自治区|北京市|天津市|上海市|重庆市)人民政府$", r"(市|自治州)人民政府$",
+                             r"^(国务院|中华人民共和国)", r"^国家.+(局|委员会|署|部)$", r"部$")}),
+    Rule("T2-W2", W, "本年制发件数大于现行有效件数与本年废止件数之和", BASIS_FORMAT + "表二",
+         "当年制发的文件要么仍然有效，要么当年已废止，所以本年制发件数一般不大于现行有效件数 + 本年废止件数。",
+         kind="not_more", params={"rows": ("rules", "normative")}),
+    Rule("T3-W3", W, "有逾期未缴费的申请，第六部分却没提信息处理费", "国办函〔2020〕109号《政府信息公开信息处理费管理办法》",
+         "表三（六）2“申请人逾期未按收费通知要求缴纳费用”不为 0，说明发出过收费通知，"
+         "“六、其他需要报告的事项”应说明信息处理费的收取情况。",
+         kind="mention", params={"path": ("t3", "o_unpaid", "total"), "text": "other", "words": ("信息处理费", "处理费")}),
+    Rule("TXT-W4", W, "正文中的数字与表格不符", BASIS_ART50,
+         "正文中引用的数字（如“收到政府信息公开申请8件”“未收到政府信息公开申请”“行政复议2件”）应与表格一致。",
+         kind="quotes",
+         params={"patterns": (
+             # (regular expression with a group "n", the table values it quotes, what it is called)
+             (r"(?:共|新)?收到(?:各类)?(?:政府信息)?(?:公开)?申请(?:共)?(?P<n>[0-9〇零一二两三四五六七八九十百千]+)(?:件|个|份|条)",
+              (("t3", "new", "total"),), "本年新收政府信息公开申请数量"),
+             (r"未收到(?:任何)?(?:政府信息)?(?:公开)?申请", (("t3", "new", "total"),), "本年新收政府信息公开申请数量"),
+             (r"(?<!未)(?:发生|收到|涉及)?行政复议(?:案件)?(?P<n>[0-9〇零一二两三四五六七八九十百千]+)(?:件|起|宗)",
+              (("t4", "review", "total"),), "行政复议总计"),
+             (r"(?<!未)(?:发生|收到|涉及)?行政诉讼(?:案件)?(?P<n>[0-9〇零一二两三四五六七八九十百千]+)(?:件|起|宗)",
+              (("t4", "suit_direct", "total"), ("t4", "suit_after_review", "total")), "行政诉讼总计"),
+             (r"未(?:发生|收到|涉及)(?:因政府信息公开(?:工作)?(?:而)?(?:被申请)?)?行政复议",
+              (("t4", "review", "total"),), "行政复议总计"),
+             (r"未(?:发生|收到|涉及)(?:因政府信息公开(?:工作)?(?:而)?(?:被申请)?(?:行政复议、|行政复议和|行政复议或)?(?:被?提起)?)?行政诉讼",
+              (("t4", "suit_direct", "total"), ("t4", "suit_after_review", "total")), "行政诉讼总计"),
+         )}),
+    Rule("TXT-W5", W, "第五、六部分为空", BASIS_ART50,
+         "“五、存在的主要问题及改进情况”和“六、其他需要报告的事项”都应有内容；第六部分没有事项可写“无。”。",
+         kind="nonempty", params={"texts": ("problems", "other")}),
+    Rule("TXT-X3", E, "正文中的统计期限不是报告年度", BASIS_FORMAT,
+         "报告统计的是报告年度 1 月 1 日至 12 月 31 日的数据。正文写的统计期限若是别的年份，"
+         "多半是照抄了上一年的报告。写今后计划的年份（如“在2022年的工作中”）不受影响。",
+         kind="period",
+         params={"patterns": (
+             r"统计(?:数据|期限|时限|时间|区间|范围)[^。；]{0,12}?(?P<y>\d{4})\s*年\s*1\s*月\s*1\s*日",
+             r"(?:从|自)\s*(?P<y>\d{4})\s*年\s*1\s*月\s*1\s*日[^。；]{0,8}?(?:至|到)[^。；]{0,12}?12\s*月\s*31\s*日[^。；]{0,6}?(?:止)?[^。]{0,10}?统计",
+             r"现发布《[^》]*?(?P<y>\d{4})\s*年(?:度)?政府信息公开工作年度报告》",
+         )}),
+    Rule("INFO-REQ", E, "基本信息必填项为空", BASIS_ART50,
+         "“机关名称（全称）”和“报告年度”必须填写：报告标题、文件名和开头段都用到它们。",
+         kind="required", params={"paths": (("office", "name"), ("year",))}),
+    Rule("INFO-YEAR", E, "报告年度不在有效范围", BASIS_FORMAT,
+         "2021 年格式用于 2021 年度及以后的报告；报告年度也不能晚于今年。",
+         kind="year_range", params={"first": 2021}),
+    Rule("INFO-CONTACT", W, "开头段需要的联系信息为空", BASIS_FORMAT,
+         "“正文”表的开头段留空时，nianbao 按基本信息生成开头段，其中要写发布网站、地址、邮编和电话；"
+         "这些项为空时，开头段会缺少相应内容。", kind="contact"),
+    Rule("TXT-EMPTY", W, "正文部分为空", BASIS_ART50,
+         "“一、总体情况”的概述和（一）至（五）各部分都应有内容。", kind="empty_text"),
+    Rule("TXT-LEFTOVER", E, "正文中残留模板或填写说明文字", BASIS_FORMAT,
+         "正文中有“请在此填写”“XX”“××”之类的占位或说明文字，发布前必须改掉。",
+         kind="leftover",
+         params={"patterns": (r"请在此[处]?(?:填写|输入)", r"请(?:填写|输入)[^。]{0,10}(?:内容|情况)", r"此处(?:填写|输入)",
+                              r"[XＸ]{2,}", r"[×✕]{2,}", r"[○〇]{3,}", r"（示例）|\(示例\)|【示例】",
+                              r"填写说明", r"模板文字", r"(?:^|[，。])XX[局委办镇县区市]", r"\{\{|\}\}")}),
+    # ---- across years (--last-year) -------------------------------------------------------
+    Rule("T3-X1", E, "上年结转与上年报告的结转下年度不符", BASIS_FORMAT + "表三",
+         "表三每一列：今年的“二、上年结转政府信息公开申请数量”应等于去年报告的“四、结转下年度继续办理”。",
+         stage="years", kind="carry", params={"this": "carried_in", "last": "carried_out"}),
+    Rule("T2-X2", W, "现行有效件数与上年不衔接", BASIS_FORMAT + "表二",
+         "现行有效件数一般 ≈ 去年的现行有效件数 + 本年制发件数 − 本年废止件数（文件也可能因到期失效，故为警告）。",
+         stage="years", kind="stock", params={"rows": ("rules", "normative")}),
+    Rule("TXT-W6", W, "正文与上年报告大量雷同", "各地政务公开考核通行做法（报告内容雷同扣分）",
+         "正文与去年报告的文字重合过多（超过一半）。年度报告应写本年度的工作，评议时雷同会被扣分。",
+         stage="years", kind="similar", params={"threshold": 0.5, "min_chars": 200}),
+)
+
+RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
+
+
+def finding(code: str, message: str, **where: Any) -> Finding:
+    """A finding of a registered rule; the rule decides its severity."""
+    return Finding(code=code, severity=RULES_BY_CODE[code].severity, message=message, **where)
+
+
+def describe(rule: Rule) -> str:
+    stage = {"read": "读取时检查", "report": "检查报告内容", "years": "需要 --last-year（上年报告）"}[rule.stage]
+    return (f"{rule.code}  {rule.severity.zh}  {rule.title}\n"
+            f"  依据：{rule.basis}\n"
+            f"  说明：{rule.explanation}\n"
+            f"  检查：{stage}")

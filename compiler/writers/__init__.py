@@ -1,0 +1,1 @@
+"""Writers: a report -> a file (.docx, the standard workbook, JSON, summaries)."""

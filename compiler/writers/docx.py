@@ -1,0 +1,73 @@
+"""Render a report into the official .docx through the Word template (docxtpl + Jinja2)."""
+
+from __future__ import annotations
+
+import datetime
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+import jinja2
+from docxtpl import DocxTemplate
+
+from .. import format2021 as fmt
+from ..fileio import atomic_write
+from ..model import Report, format_number
+from ..resources import DOCX_TEMPLATE, LEAD_TEMPLATE, resource
+
+DOCX_SUFFIX = ".docx"
+
+
+@lru_cache(maxsize=1)
+def _lead_template() -> jinja2.Template:
+    env = jinja2.Environment(autoescape=False, keep_trailing_newline=False, undefined=jinja2.StrictUndefined)
+    return env.from_string(resource("docx_templates", LEAD_TEMPLATE).read_text(encoding="utf-8"))
+
+
+def lead_paragraphs(report: Report) -> list[str]:
+    """The lead as written in 正文, or the standard one written from 基本信息."""
+    if report.text["lead"]:
+        return list(report.text["lead"])
+    fields = {k: report.office.get(k, "") for k in fmt.OFFICE_KEYS}
+    fields["report_name"] = report.report_name
+    text = _lead_template().render(year=report.year if report.year is not None else "", **fields)
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def context(report: Report, runin: bool = True) -> dict:
+    sections = [{"heading": f"{fmt.sub_number(i)}{s.title}", "paragraphs": list(s.paragraphs)}
+                for i, s in enumerate(report.sections)]
+    values = {fmt.defined_name(path)[len(fmt.NAME_PREFIX):]: format_number(report.numbers.get(path))
+              for path in fmt.VALUE_CELLS}
+    return {
+        "title": report.title,
+        "lead": lead_paragraphs(report),
+        "text": {k: list(v) for k, v in report.text.items()},
+        "sections": sections,
+        "runin": runin,
+        "v": values,
+    }
+
+
+_ENV = jinja2.Environment(autoescape=True)
+
+
+def render_docx(report: Report, runin: bool = True, template: Path | None = None) -> bytes:
+    tpl = DocxTemplate(str(template or resource("docx_templates", DOCX_TEMPLATE)))
+    tpl.render(context(report, runin), jinja_env=_ENV, autoescape=True)
+    props = tpl.docx.core_properties
+    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
+    props.author = report.office.get("name", "") or "nianbao"
+    props.last_modified_by = "nianbao"
+    props.created = props.modified = now
+    buf = BytesIO()
+    tpl.save(buf)
+    return buf.getvalue()
+
+
+def report_filename(report: Report) -> str:
+    return report.file_stem + DOCX_SUFFIX
+
+
+def write_docx(report: Report, out_dir: Path, runin: bool = True, template: Path | None = None) -> Path:
+    return atomic_write(Path(out_dir) / report_filename(report), render_docx(report, runin, template))
