@@ -16,13 +16,17 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.oxml import OxmlElement
+from lxml.etree import tostring as _tostring
 
 from . import format2021 as fmt
 from . import typography as ty
 from .fileio import FIXED_ZIP_TIME, deterministic_zip
 
 W_NS = nsdecls("w")
+
+
+def etree_tostring(element) -> bytes:
+    return _tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 # ---- styles ---------------------------------------------------------------------------
@@ -234,12 +238,10 @@ def _page_setup(doc) -> None:
     sect_pr.append(parse_xml(f'<w:cols {W_NS} w:space="425"/>'))
     sect_pr.append(parse_xml(f'<w:docGrid {W_NS} w:type="linesAndChars" w:linePitch="{ty.LINE_PITCH}" '
                              f'w:charSpace="{ty.char_space()}"/>'))
-    settings = doc.settings.element
-    for tag in ("w:evenAndOddHeaders",):
-        if settings.find(qn(tag)) is None:
-            el = OxmlElement(tag)
-            settings.insert(0, el)
     doc.settings.odd_and_even_pages_header_footer = True
+    lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
     section = doc.sections[0]
     _page_number(section.footer, "right")
     _page_number(section.even_page_footer, "left")
@@ -265,9 +267,32 @@ def _page_number(footer, side: str) -> None:
 # ---- the template --------------------------------------------------------------------------
 
 
+# Fonts a Windows machine may lack (仿宋_GB2312, 楷体_GB2312 ship with older systems and the
+# 方正 fonts with 方正's installer): the font table names the face Word/WPS should use instead.
+FONT_FALLBACKS = {ty.FANGSONG: "仿宋", ty.KAITI: "楷体", ty.XIAOBIAOSONG: "宋体", ty.HEITI: "SimHei", ty.SONGTI: "SimSun"}
+
+
+def _font_table(doc) -> None:
+    part = next(rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/fontTable"))
+    table = parse_xml(part.blob)
+    for name, alt in FONT_FALLBACKS.items():
+        table.append(parse_xml(f'<w:font {W_NS} w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+                               f'<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'))
+    part._blob = etree_tostring(table)
+
+
+def _drop_styles_with_effects(doc) -> None:
+    """python-docx's default package carries a Word 2010 stylesWithEffects part with other fonts: drop it."""
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del doc.part.rels[rid]
+
+
 def build_template() -> bytes:
     doc = Document()
     doc.part._styles_part._element = parse_xml(styles_xml())
+    _drop_styles_with_effects(doc)
+    _font_table(doc)
     body_el = doc.element.body
     for el in list(body_el):
         if el.tag != qn("w:sectPr"):

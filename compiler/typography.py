@@ -15,8 +15,11 @@ def mm(value: float) -> int:
     return round(value * TWIPS_PER_MM)
 
 
-PAGE_WIDTH, PAGE_HEIGHT = mm(210), mm(297)
-MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = mm(37), mm(35), mm(28), mm(26)
+PAGE_MM = (210, 297)  # A4
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+TEXT_WIDTH_MM = PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156 mm
+PAGE_WIDTH, PAGE_HEIGHT = mm(PAGE_MM[0]), mm(PAGE_MM[1])
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = (mm(MARGINS_MM[k]) for k in ("top", "bottom", "left", "right"))
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 156 mm
 TEXT_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM  # 225 mm
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
@@ -45,9 +48,11 @@ def body_char_spacing() -> int:
 
 
 def char_space() -> int:
-    """w:charSpace for CHARS_PER_LINE characters of body size per line (1/4096 pt beyond the size)."""
-    pitch_pt = TEXT_WIDTH / 20 / CHARS_PER_LINE
-    return round((pitch_pt - SANHAO) * 4096)
+    """w:charSpace for CHARS_PER_LINE characters of body size per line (1/4096 pt beyond the size).
+
+    Rounded down, so that the 156 mm line holds the 28 characters, not 27.99 of them."""
+    pitch_pt = TEXT_WIDTH_MM / 25.4 * 72 / CHARS_PER_LINE
+    return math.floor((pitch_pt - SANHAO) * 4096)
 
 
 @dataclass(frozen=True)
