@@ -112,6 +112,8 @@ def _render_sheet(ws, sheet: XSheet, report: Report | None, raw: dict, validatio
                         c.border = BORDER
         xc = ws[cell.address]
         xc.value = value
+        if isinstance(value, str) and value.startswith("=") and cell.slot is not None and cell.slot.kind != "total":
+            xc.data_type = "s"  # typed text that starts with "=" stays text, not a formula
         _style(xc, cell)
         if cell.slot is not None and cell.slot.kind == "year":
             xc.number_format = "General"
