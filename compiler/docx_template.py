@@ -21,6 +21,7 @@ from lxml.etree import tostring as _tostring
 from . import format2021 as fmt
 from . import typography as ty
 from .fileio import FIXED_ZIP_TIME, deterministic_zip
+from .writers.docx import VALUE_TAGS
 
 W_NS = nsdecls("w")
 
@@ -178,7 +179,7 @@ def _table(body: _Body, table: fmt.Table) -> None:
     for c in table.cells:
         cell = t.cell(c.row, c.col)
         if c.kind in ("input", "total"):
-            text, style = "{{ v." + fmt.defined_name(c.path)[len(fmt.NAME_PREFIX):] + " }}", "TableText"
+            text, style = "{{ v." + VALUE_TAGS[c.path] + " }}", "TableText"
         else:
             left = c.kind == "label" and not c.vertical and table.key != "t4" and c.col < 3
             text, style = c.text, "TableLabel" if left else "TableText"

@@ -34,11 +34,14 @@ def lead_paragraphs(report: Report) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+# the template's name of each table value: {{ v.t3_new_natural }}
+VALUE_TAGS = {path: fmt.defined_name(path)[len(fmt.NAME_PREFIX):] for path in fmt.VALUE_CELLS}
+
+
 def context(report: Report, runin: bool = True) -> dict:
     sections = [{"heading": f"{fmt.sub_number(i)}{s.title}", "paragraphs": list(s.paragraphs)}
                 for i, s in enumerate(report.sections)]
-    values = {fmt.defined_name(path)[len(fmt.NAME_PREFIX):]: format_number(report.numbers.get(path))
-              for path in fmt.VALUE_CELLS}
+    values = {tag: format_number(report.numbers.get(path)) for path, tag in VALUE_TAGS.items()}
     return {
         "title": report.title,
         "lead": lead_paragraphs(report),
@@ -49,11 +52,42 @@ def context(report: Report, runin: bool = True) -> dict:
     }
 
 
-_ENV = jinja2.Environment(autoescape=True)
+class _CompiledOnce(jinja2.Environment):
+    """docxtpl compiles the template's XML with Jinja2 on every render; the XML is the same each
+    time, so keep the compiled templates (keyed by their source)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self._compiled:
+            if len(self._compiled) > 64:
+                self._compiled.clear()
+            self._compiled[source] = super().from_string(source)
+        return self._compiled[source]
+
+
+class _Template(DocxTemplate):
+    """docxtpl's template with its XML clean-up (many regular expressions) done once per source."""
+
+    _patched: dict[str, str] = {}
+
+    def patch_xml(self, src_xml):
+        if src_xml not in self._patched:
+            if len(self._patched) > 64:
+                self._patched.clear()
+            self._patched[src_xml] = super().patch_xml(src_xml)
+        return self._patched[src_xml]
+
+
+_ENV = _CompiledOnce(autoescape=True)
 
 
 def render_docx(report: Report, runin: bool = True, template: Path | None = None) -> bytes:
-    tpl = DocxTemplate(str(template or resource("docx_templates", DOCX_TEMPLATE)))
+    tpl = _Template(str(template or resource("docx_templates", DOCX_TEMPLATE)))
     tpl.render(context(report, runin), jinja_env=_ENV, autoescape=True)
     props = tpl.docx.core_properties
     now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
