@@ -172,7 +172,7 @@ def _table(body: _Body, table: fmt.Table) -> None:
         tr_pr.append(parse_xml(f'<w:cantSplit {W_NS}/>'))
         if i < table.header_rows:
             tr_pr.append(parse_xml(f'<w:tblHeader {W_NS}/>'))
-        tr_pr.append(parse_xml(f'<w:trHeight {W_NS} w:val="{ty.TABLE_ROW_MIN_HEIGHT}" w:hRule="atLeast"/>'))
+        tr_pr.append(parse_xml(f'<w:trHeight {W_NS} w:val="{ty.TABLE_ROW_MIN_HEIGHT[table.key]}" w:hRule="atLeast"/>'))
     for c in table.cells:
         if c.rowspan > 1 or c.colspan > 1:
             t.cell(c.row, c.col).merge(t.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
@@ -300,7 +300,7 @@ def build_template() -> bytes:
             body_el.remove(el)
     _page_setup(doc)
     b = _Body(doc)
-    b.para("{{ title }}", "Title")
+    _title(b)
     b.loop("lead")
     for h in fmt.HEADINGS:
         b.para(h.full, "Heading1")
@@ -320,6 +320,15 @@ def build_template() -> bytes:
     buf = BytesIO()
     doc.save(buf)
     return deterministic_zip(buf.getvalue())
+
+
+def _title(b: _Body) -> None:
+    """The title, on two lines (office / "{year}年政府信息公开工作年度报告") when it is too long for one."""
+    p = b.para("{{ title_lines[0] }}", "Title")
+    p.add_run("{%r if title_lines[1:] %}")
+    p.add_run().add_break()
+    p.add_run("{{ title_lines[1] }}")
+    p.add_run("{%r endif %}")
 
 
 def _sections(b: _Body) -> None:

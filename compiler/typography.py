@@ -95,5 +95,6 @@ STYLES: tuple[Style, ...] = (
 STYLE_BY_ID = {s.style_id: s for s in STYLES}
 TABLE_STYLE_ID, TABLE_STYLE_NAME = "OGITable", "政府信息公开表格"
 TABLE_CELL_MARGIN = mm(0.8)
-TABLE_ROW_MIN_HEIGHT = mm(6)
+TABLE_ROW_MIN_HEIGHT = {"t2": mm(8), "t3": mm(6), "t4": mm(7)}  # Table 二 has room to breathe
+TITLE_CHARS_PER_LINE = int(TEXT_WIDTH / 20 // ERHAO)  # 20 characters of 二号 on a line
 PAGE_NUMBER_DASH = "—"  # an em dash each side: "— 1 —"

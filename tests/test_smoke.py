@@ -18,7 +18,7 @@ def test_template_fill_compile(tmp_path, capsys):
     docx_path = tmp_path / "out" / "某某县某某局2022年政府信息公开工作年度报告.docx"
     assert out.strip() == str(docx_path)
     texts = [p.text for p in Document(docx_path).paragraphs]
-    assert "某某县某某局2022年政府信息公开工作年度报告" in texts
+    assert texts[0] == "某某县某某局\n2022年政府信息公开工作年度报告"
     assert "概述第一段" in texts and "概述第二段" in texts
 
 

@@ -25,7 +25,7 @@ def test_xml_specials_emoji_and_a_full_cell_survive(tmp_path, capsys):
     texts = [p.text for p in doc.paragraphs]
     assert special in texts
     assert long_text in texts
-    assert texts[0] == "某某局<测试>&2021年政府信息公开工作年度报告"
+    assert texts[0] == "某某局<测试>&\n2021年政府信息公开工作年度报告"
 
 
 def test_template_tags_in_text_are_printed_not_run(tmp_path, capsys):
@@ -83,3 +83,11 @@ def test_paragraphs_from_one_cell_become_separate_paragraphs(tmp_path, capsys):
     texts = [p.text for p in Document(out.strip()).paragraphs]
     i = texts.index("第一段，段首有全角空格。")
     assert texts[i:i + 3] == ["第一段，段首有全角空格。", "第二段。", "第三段。"]
+
+
+def test_short_title_stays_on_one_line(tmp_path, capsys):
+    data = example_data()
+    data["office"]["report_name"] = "某某县"
+    code, out, err = _compile(tmp_path, capsys, data)
+    assert code == 0, err
+    assert Document(out.strip()).paragraphs[0].text == "某某县2021年政府信息公开工作年度报告"

@@ -11,6 +11,7 @@ import jinja2
 from docxtpl import DocxTemplate
 
 from .. import format2021 as fmt
+from .. import typography as ty
 from ..fileio import atomic_write
 from ..model import Report, format_number
 from ..resources import DOCX_TEMPLATE, LEAD_TEMPLATE, resource
@@ -38,12 +39,23 @@ def lead_paragraphs(report: Report) -> list[str]:
 VALUE_TAGS = {path: fmt.defined_name(path)[len(fmt.NAME_PREFIX):] for path in fmt.VALUE_CELLS}
 
 
+def title_lines(report: Report) -> list[str]:
+    """The title, broken after the office's name when it does not fit on one line (GB/T 9704:
+    a title breaks where the words allow, not mid-word)."""
+    title = report.title
+    width = sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in title)  # Latin and digits are half-width
+    if width <= ty.TITLE_CHARS_PER_LINE or not report.report_name:
+        return [title]
+    return [report.report_name, title[len(report.report_name):]]
+
+
 def context(report: Report, runin: bool = True) -> dict:
     sections = [{"heading": f"{fmt.sub_number(i)}{s.title}", "paragraphs": list(s.paragraphs)}
                 for i, s in enumerate(report.sections)]
     values = {tag: format_number(report.numbers.get(path)) for path, tag in VALUE_TAGS.items()}
     return {
         "title": report.title,
+        "title_lines": title_lines(report),
         "lead": lead_paragraphs(report),
         "text": {k: list(v) for k, v in report.text.items()},
         "sections": sections,
