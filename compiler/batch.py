@@ -1,13 +1,72 @@
-"""Many files at once: find the inputs, check and compile each, write the status workbook."""
+"""Many files at once: find the inputs, check and compile each, write the status workbook.
+
+``nianbao batch`` is built for a 政务公开办 that receives dozens (a county) or thousands
+(a province) of workbooks:
+
+- every file is read, checked and — when it has no errors — compiled in a worker
+  process; a worker returns a small ``Outcome`` (status, counts, key figures, the
+  findings), never the report, so the parent's memory does not grow with the batch;
+- compiled reports are first written to a staging folder inside OUTDIR and moved to
+  ``OUTDIR/报告/`` only at the end, when every file has been seen: two files of the
+  same office and year are a conflict ("重复"), and neither of them is published;
+- outcomes are spooled to a temporary file in input order; the final pass streams
+  them into ``OUTDIR/校验结果.xlsx`` (openpyxl write-only) and writes the
+  reply-email texts ``OUTDIR/退回说明/{机关名称}.txt``.
+
+Exit code: 0 when no file has errors, 1 when any file has errors, cannot be read or
+is a duplicate, 2 for usage errors (no inputs found).
+"""
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
-from .model import Report
+from .diagnostics import Finding, Severity, sort_key
+from .fileio import OutputError, atomic_write
+from .model import Report, safe_filename
 
 INPUT_SUFFIXES = (".xlsx", ".xlsm", ".json")
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+# Status of one input file, as the status workbook and the console show it
+STATUS_OK = "通过"
+STATUS_WARN = "有警告"
+STATUS_ERROR = "有错误"
+STATUS_UNREADABLE = "无法读取"
+STATUS_DUPLICATE = "重复"
+STATUSES = (STATUS_OK, STATUS_WARN, STATUS_ERROR, STATUS_UNREADABLE, STATUS_DUPLICATE)
+FAILING = frozenset((STATUS_ERROR, STATUS_UNREADABLE, STATUS_DUPLICATE))
+
+REPORTS_DIR = "报告"
+REPLIES_DIR = "退回说明"
+STATUS_FILE = "校验结果.xlsx"
+STAGING_PREFIX = ".nianbao-staging-"
+
+# The key figures of the status sheet: (column header, key paths summed)
+KEY_FIGURES: tuple[tuple[str, tuple[tuple, ...]], ...] = (
+    ("新收", (("t3", "new", "total"),)),
+    ("办结", (("t3", "total_handled", "total"),)),
+    ("结转下年度", (("t3", "carried_out", "total"),)),
+    ("复议", (("t4", "review", "total"),)),
+    ("诉讼", (("t4", "suit_direct", "total"), ("t4", "suit_after_review", "total"))),
+)
+
+DUPLICATE_CODE = "BATCH-DUP"  # the conflict row of the findings sheet (not a check rule)
+REPLY_MAX_ERRORS = 100
+REPLY_MAX_WARNINGS = 30
 
 
 def office_key(report: Report) -> str:
@@ -25,3 +84,602 @@ def find_inputs(paths: list[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+# ---- what a worker returns ------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """One input file after checking (and compiling): small and picklable."""
+
+    index: int
+    file: str
+    status: str = STATUS_UNREADABLE
+    office: str = ""  # 机关名称 as written
+    key: str = ""  # office_key
+    year: int | None = None
+    findings: list[Finding] = field(default_factory=list)
+    figures: tuple = ()  # KEY_FIGURES values ("" where a value is missing)
+    report_name: str = ""  # the file name the compiled report wants
+    staged: str | None = None  # where the compiled report waits (staging folder)
+    last_file: str = ""  # last year's file it was checked against
+    notes: list[str] = field(default_factory=list)  # for the 说明 column
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+
+
+# ---- the worker -------------------------------------------------------------------------------
+
+# Set in each worker by _init_worker (and in-process for jobs=1)
+_LAST_INDEX: dict[str, list[tuple[str, int | None]]] = {}
+_STAGING: Path | None = None
+_RUNIN = True
+
+
+def _init_worker(last_index: dict, staging: str | None, runin: bool) -> None:
+    global _LAST_INDEX, _STAGING, _RUNIN
+    _LAST_INDEX = last_index
+    _STAGING = Path(staging) if staging else None
+    _RUNIN = runin
+
+
+def process_file(index: int, path: str, display: str) -> Outcome:
+    """Read, check and (without errors) compile one file.  Never raises: a failure is an outcome."""
+    try:
+        return _process(index, path, display)
+    except Exception as exc:  # a bug or an unforeseen file must not end the batch
+        from .rules import finding
+        message = (f"处理这个文件时出现内部错误（{type(exc).__name__}：{exc}），未能检查。"
+                   "请把这个文件发给 nianbao 的维护人员。")
+        return Outcome(index, display, STATUS_UNREADABLE, findings=[finding("FILE-READ", message, file=display)],
+                       notes=[message])
+
+
+def _process(index: int, path: str, display: str) -> Outcome:
+    from .checks import all_findings
+    from .diagnostics import has_errors
+    from .pipeline import load
+
+    checked = load(path, display)
+    if checked.result is None:
+        return Outcome(index, display, STATUS_UNREADABLE, findings=list(checked.findings),
+                       notes=[f.message for f in checked.findings])
+    result = checked.result
+    report = result.report
+    out = Outcome(index, display, office=report.office.get("name", ""), key=office_key(report), year=report.year)
+    last = None
+    if _LAST_INDEX:
+        last, note = _find_last(out.key, report.year)
+        if note:
+            out.notes.append(note)
+        if last is not None:
+            out.last_file = last.file
+    out.findings = all_findings(result, last)
+    out.figures = tuple(_figure(report, paths) for _, paths in KEY_FIGURES)
+    if has_errors(out.findings):
+        out.status = STATUS_ERROR
+        return out
+    out.status = STATUS_WARN if any(f.severity is Severity.WARNING for f in out.findings) else STATUS_OK
+    if _STAGING is not None:
+        from .writers.docx import render_docx, report_filename
+        out.report_name = report_filename(report)
+        staged = _STAGING / f"{index}.docx"
+        atomic_write(staged, render_docx(report, runin=_RUNIN))
+        out.staged = str(staged)
+    return out
+
+
+def _figure(report: Report, paths: tuple[tuple, ...]):
+    values = [report.numbers.get(p) for p in paths]
+    if None in values:
+        return ""
+    return sum(values, 0)
+
+
+def _find_last(key: str, year: int | None):
+    """Last year's ReadResult of the office, and a note when there is something to say."""
+    from .pipeline import load
+
+    candidates = _LAST_INDEX.get(key) if key else None
+    if not candidates:
+        return None, "上年度文件中没有这个机关（按机关名称对应），未做跨年度检查"
+    if year is None:
+        return None, "报告年度为空，无法对应上年度文件，未做跨年度检查"
+    matching = [p for p, y in candidates if y == year - 1]
+    if not matching:
+        years = "、".join(sorted({str(y) for _, y in candidates if y is not None})) or "空"
+        return None, f"上年度文件中这个机关的报告年度是 {years}，不是 {year - 1}，未做跨年度检查"
+    checked = load(matching[0])
+    if checked.result is None:  # pragma: no cover - it was readable when indexed
+        return None, f"上年度文件 {matching[0]} 无法读取，未做跨年度检查"
+    note = ""
+    if len(matching) > 1:
+        note = f"上年度有 {len(matching)} 个这个机关的文件，跨年度检查使用了 {matching[0]}"
+    return checked.result, note
+
+
+def identify(path: str) -> tuple[str, str, int | None, str]:
+    """(path, office_key, year, problem) of a last-year file."""
+    from .pipeline import load
+
+    try:
+        checked = load(path)
+    except Exception as exc:  # pragma: no cover - see process_file
+        return path, "", None, f"内部错误（{type(exc).__name__}）"
+    if checked.result is None:
+        return path, "", None, checked.findings[0].message
+    return path, office_key(checked.result.report), checked.result.report.year, ""
+
+
+# ---- running tasks in parallel ------------------------------------------------------------------
+
+
+def _jobs(jobs: int | None, n: int) -> int:
+    wanted = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
+    if sys.platform == "win32":
+        wanted = min(wanted, 61)  # ProcessPoolExecutor's limit on Windows
+    return max(1, min(wanted, n))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return Path(path).resolve().is_relative_to(Path(folder).resolve())
+    except OSError:  # pragma: no cover
+        return False
+
+
+def _pool(jobs: int, initargs: tuple | None = None) -> ProcessPoolExecutor:
+    kwargs = {}
+    if initargs is not None:
+        kwargs = {"initializer": _init_worker, "initargs": initargs}
+    return ProcessPoolExecutor(max_workers=jobs, **kwargs)
+
+
+def run_parallel(fn: Callable, tasks: list[tuple], jobs: int, initargs: tuple | None = None,
+                 on_crash: Callable[[tuple], object] | None = None, started: Callable[[], None] | None = None
+                 ) -> Iterator[tuple[int, object]]:
+    """(task index, result) for every task, in task order, with at most a few tasks in flight.
+
+    ``jobs == 1`` runs in this process.  When a worker process dies (the pool
+    breaks), the tasks that were in flight are retried one at a time in a fresh
+    pool; a task that kills its worker again gives ``on_crash(task)``.
+    """
+    if jobs == 1:
+        if initargs is not None:
+            _init_worker(*initargs)
+        if started:
+            started()
+        for i, task in enumerate(tasks):
+            yield i, fn(*task)
+        return
+    window = jobs * 4
+    done: dict[int, object] = {}
+    next_out = 0
+    next_in = 0
+    suspects: list[int] = []
+    pool = _pool(jobs, initargs)
+    try:
+        running: dict[Future, int] = {}
+        while next_in < len(tasks) and len(running) < window:
+            running[pool.submit(fn, *tasks[next_in])] = next_in
+            next_in += 1
+        if started:
+            started()  # the workers exist: a progress thread may start now (no fork after threads)
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in finished:
+                i = running.pop(fut)
+                try:
+                    done[i] = fut.result()
+                except BrokenProcessPool:
+                    suspects.append(i)
+                    broken = True
+            if broken:
+                suspects.extend(running.values())
+                running.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                for i in sorted(suspects):
+                    done[i] = _isolated(fn, tasks[i], initargs, on_crash)
+                suspects.clear()
+                pool = _pool(jobs, initargs)
+            while next_out in done:
+                yield next_out, done.pop(next_out)
+                next_out += 1
+            while next_in < len(tasks) and len(running) < window:
+                running[pool.submit(fn, *tasks[next_in])] = next_in
+                next_in += 1
+        while next_out in done:  # pragma: no cover - defensive
+            yield next_out, done.pop(next_out)
+            next_out += 1
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _isolated(fn: Callable, task: tuple, initargs, on_crash):
+    """Run one task in a pool of its own: the task that broke the pool breaks only this one."""
+    with _pool(1, initargs) as single:
+        try:
+            return single.submit(fn, *task).result()
+        except BrokenProcessPool:
+            if on_crash is None:
+                raise
+            return on_crash(task)
+
+
+def _identify_crashed(task: tuple) -> tuple[str, str, int | None, str]:
+    return task[0], "", None, "读取时程序异常退出"
+
+
+def _crashed(task: tuple) -> Outcome:
+    from .rules import finding
+    index, _, display = task
+    message = "处理这个文件时程序异常退出（可能是文件异常或内存不足），未能检查。请在 Excel/WPS 中打开并另存后重试。"
+    return Outcome(index, display, STATUS_UNREADABLE, findings=[finding("FILE-READ", message, file=display)],
+                   notes=[message])
+
+
+# ---- the batch ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    """What the parent keeps of each file until the end: a few fields."""
+
+    key: str
+    year: int | None
+    status: str
+
+
+def run_batch(paths: list[Path], outdir: Path, jobs: int | None = 0, last_year: list[Path] | None = None,
+              runin: bool = True) -> int:
+    from rich.console import Console
+
+    console = Console(file=sys.stderr, highlight=False, soft_wrap=False)
+    started_at = time.perf_counter()
+    outdir = Path(outdir)
+    files = [f for f in find_inputs([Path(p) for p in paths]) if not _inside(f, outdir)]  # not last run's outputs
+    if not files:
+        console.print("nianbao：没有找到要处理的 .xlsx、.xlsm 或 .json 文件（文件夹会递归查找）。")
+        return EXIT_USAGE
+    if outdir.exists() and not outdir.is_dir():
+        console.print(f"nianbao：输出位置 {outdir} 是一个文件，应为文件夹。")
+        return EXIT_USAGE
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建输出文件夹 {outdir}：{exc.strerror or exc}") from exc
+    n_jobs = _jobs(jobs, len(files))
+
+    last_index: dict[str, list[tuple[str, int | None]]] = {}
+    if last_year:
+        last_index = _index_last_year(last_year, n_jobs, console)
+
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=outdir))
+    spool = tempfile.TemporaryFile(prefix="nianbao-batch-")
+    try:
+        entries = _check_all(files, n_jobs, last_index, staging, runin, spool, console)
+        spool.seek(0)
+        summary = _finish(outdir, entries, spool, console)
+    finally:
+        spool.close()
+        shutil.rmtree(staging, ignore_errors=True)
+    _print_summary(console, summary, outdir, len(files), time.perf_counter() - started_at)
+    print(summary.status_path, flush=True)
+    return EXIT_ERRORS if summary.not_written or any(summary.counts[s] for s in FAILING) else EXIT_OK
+
+
+def _progress(console, total: int, what: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
+        TimeRemainingColumn
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("剩余"), TimeRemainingColumn(), console=console, transient=False,
+                        disable=not console.is_terminal)
+    task = progress.add_task(what, total=total)
+    return progress, task
+
+
+def _index_last_year(paths: list[Path], jobs: int, console) -> dict[str, list[tuple[str, int | None]]]:
+    files = find_inputs(paths)
+    if not files:
+        console.print("注意：--last-year 没有找到任何 .xlsx 或 .json 文件，不做跨年度检查。")
+        return {}
+    index: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
+    progress, task = _progress(console, len(files), "读取上年度文件")
+    skipped = []
+    try:
+        tasks = [(str(p),) for p in files]
+        for _, (path, key, year, problem) in run_parallel(identify, tasks, min(jobs, len(files)),
+                                                          on_crash=_identify_crashed, started=progress.start):
+            if problem or not key:
+                skipped.append((path, problem or "机关名称为空"))
+            else:
+                index[key].append((path, year))
+            progress.advance(task)
+    finally:
+        progress.stop()
+    for path, problem in skipped[:20]:
+        console.print(f"注意：上年度文件 {path} 无法使用，已跳过：{problem}")
+    if len(skipped) > 20:
+        console.print(f"注意：另有 {len(skipped) - 20} 个上年度文件无法使用，已跳过。")
+    console.print(f"上年度文件：{len(files)} 个，可按机关名称对应的 {sum(len(v) for v in index.values())} 个。")
+    return dict(index)
+
+
+def _check_all(files: list[Path], jobs: int, last_index, staging: Path, runin: bool, spool,
+               console) -> list[_Entry]:
+    tasks = [(i, str(p), str(p)) for i, p in enumerate(files)]
+    entries: list[_Entry] = []
+    progress, task = _progress(console, len(files), "检查并生成报告")
+    try:
+        for _, outcome in run_parallel(process_file, tasks, jobs, (last_index, str(staging), runin),
+                                       on_crash=_crashed, started=progress.start):
+            entries.append(_Entry(outcome.key, outcome.year, outcome.status))
+            pickle.dump(outcome, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            progress.advance(task)
+    finally:
+        progress.stop()
+    return entries
+
+
+def _outcomes(spool) -> Iterator[Outcome]:
+    while True:
+        try:
+            yield pickle.load(spool)
+        except EOFError:
+            return
+
+
+@dataclass
+class _Summary:
+    counts: dict[str, int]
+    status_path: Path
+    reports: int = 0
+    replies: int = 0
+    problems: list[tuple[str, str, str, int, str]] = field(default_factory=list)  # the first PROBLEMS_SHOWN
+    n_problems: int = 0
+    stale: list[Path] = field(default_factory=list)
+    renamed: int = 0
+    not_written: int = 0  # reports or replies that could not be written (e.g. open in Word)
+    write_errors: list[str] = field(default_factory=list)  # the reply files' messages (reports: 说明 column)
+
+
+PROBLEMS_SHOWN = 30
+
+
+def _duplicates(entries: list[_Entry]) -> dict[int, list[int]]:
+    """File index -> the indexes of every file of the same office and year (when more than one)."""
+    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, e in enumerate(entries):
+        if e.key and e.year is not None and e.status != STATUS_UNREADABLE:
+            groups[(e.key, e.year)].append(i)
+    return {i: members for members in groups.values() if len(members) > 1 for i in members}
+
+
+def _finish(outdir: Path, entries: list[_Entry], spool, console) -> _Summary:
+    from .writers.status import StatusWorkbook
+
+    dups = _duplicates(entries)
+    names = [None] * len(entries)  # file display names, for the duplicate messages
+    if dups:
+        for o in _outcomes(spool):
+            names[o.index] = o.file
+        spool.seek(0)
+    reports_dir = outdir / REPORTS_DIR
+    replies_dir = outdir / REPLIES_DIR
+    before = {p for d in (reports_dir, replies_dir) if d.is_dir() for p in d.iterdir() if p.is_file()}
+    written: set[Path] = set()
+    claimed_reports: set[str] = set()
+    claimed_replies: set[str] = set()
+    dup_groups: dict[tuple, list[Outcome]] = defaultdict(list)
+    summary = _Summary({s: 0 for s in STATUSES}, outdir / STATUS_FILE)
+    book = StatusWorkbook(tuple(h for h, _ in KEY_FIGURES))
+
+    for o in _outcomes(spool):
+        if o.index in dups:
+            others = [names[j] for j in dups[o.index] if j != o.index]
+            o.status = STATUS_DUPLICATE
+            message = (f"与 {'、'.join(others)} 是同一机关（{o.office}）同一年度（{o.year}年度）的填报表，"
+                       "无法确定以哪一份为准，均未生成报告。请确认后只保留一份，再重新运行。")
+            o.notes.insert(0, message)
+            o.findings.append(Finding(DUPLICATE_CODE, Severity.ERROR, message, file=o.file))
+            if o.staged:
+                _remove(o.staged)
+                o.staged = None
+            dup_groups[(o.key, o.year)].append(o)
+        report_path = ""
+        if o.staged:
+            target = _claim(reports_dir, o.report_name, claimed_reports)
+            if target.name != o.report_name:
+                o.notes.append(f"另一机关的报告同名，本报告改名为 {target.name}")
+                summary.renamed += 1
+            try:
+                _move(Path(o.staged), target)
+            except OutputError as exc:  # one report open in Word must not lose the others
+                o.notes.append(f"报告未能写入：{exc}")
+                summary.not_written += 1
+            else:
+                written.add(target)
+                summary.reports += 1
+                report_path = str(target.relative_to(outdir))
+        elif o.status in (STATUS_OK, STATUS_WARN):  # pragma: no cover - jobs always compile these
+            o.notes.append("未生成报告")
+        elif o.status == STATUS_ERROR:
+            o.notes.append("有错误，未生成报告；退回说明见“" + REPLIES_DIR + "”文件夹")
+        if o.status in (STATUS_ERROR, STATUS_UNREADABLE):
+            name = safe_filename(o.office or Path(o.file).stem) + ".txt"
+            _write_reply(_claim(replies_dir, name, claimed_replies), [o], summary, written)
+        summary.counts[o.status] += 1
+        if o.status in FAILING:
+            summary.n_problems += 1
+            if len(summary.problems) < PROBLEMS_SHOWN:
+                first = next((f.message for f in sorted(o.findings, key=sort_key) if f.severity is Severity.ERROR), "")
+                summary.problems.append((o.file, o.office, o.status, o.errors, first))
+        book.add_file(o, report_path)
+        if o.status == STATUS_DUPLICATE:
+            o.findings = [f for f in o.findings if f.severity is Severity.ERROR]  # kept for the reply only
+    for group in dup_groups.values():
+        _write_reply(_claim(replies_dir, safe_filename(group[0].office) + ".txt", claimed_replies), group, summary,
+                     written)
+    atomic_write(summary.status_path, book.to_bytes())
+    summary.stale = sorted(p for p in before if p not in written)
+    return summary
+
+
+def _write_reply(target: Path, outcomes: list[Outcome], summary: _Summary, written: set[Path]) -> None:
+    try:
+        atomic_write(target, _text_bytes(reply_text(outcomes)))
+    except OutputError as exc:
+        summary.not_written += 1
+        summary.write_errors.append(str(exc))
+        return
+    written.add(target)
+    summary.replies += 1
+
+
+def _claim(folder: Path, name: str, claimed: set[str]) -> Path:
+    """A file name in ``folder`` not yet used by this run: 名称.docx, 名称（2）.docx, …"""
+    stem, suffix = os.path.splitext(name)
+    candidate, n = name, 1
+    while candidate.lower() in claimed:
+        n += 1
+        candidate = f"{stem}（{n}）{suffix}"
+    claimed.add(candidate.lower())
+    return folder / candidate
+
+
+def _move(src: Path, dst: Path) -> None:
+    try:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dst)
+    except PermissionError as exc:
+        raise OutputError(f"无法写入 {dst}：文件可能正在 Word 或 WPS 中打开，请关闭后重试") from exc
+    except OSError as exc:
+        raise OutputError(f"无法写入 {dst}：{exc.strerror or exc}") from exc
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _text_bytes(text: str) -> bytes:
+    """A text file Notepad on a Chinese Windows opens correctly: UTF-8 with BOM, CRLF."""
+    return ("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8")
+
+
+# ---- the reply email ---------------------------------------------------------------------------
+
+
+def _place(f: Finding) -> str:
+    if f.sheet and f.cell:
+        return f"{f.sheet}!{f.cell}"
+    return f.sheet or f.cell or "整个文件"
+
+
+def _item(n: int, f: Finding) -> str:
+    what = f"{f.row_label}·{f.column_label}" if f.row_label and f.column_label else (f.row_label or "")
+    message = f.message
+    if what and message.startswith(what):
+        message = message[len(what):].lstrip(" ：:")
+    parts = [_place(f)] + ([what] if what else []) + [message]
+    return f"{n}. " + " — ".join(parts)
+
+
+def _listing(findings: list[Finding], severity: Severity, limit: int) -> list[str]:
+    chosen = [f for f in sorted(findings, key=sort_key) if f.severity is severity]
+    lines = [_item(i + 1, f) for i, f in enumerate(chosen[:limit])]
+    if len(chosen) > limit:
+        lines.append(f"……另有 {len(chosen) - limit} 处未列出，请运行 nianbao check 查看全部。")
+    return lines
+
+
+def _name(file: str) -> str:
+    """The file as the office knows it: its name, not the path on the clerk's machine."""
+    return Path(file).name
+
+
+def reply_text(outcomes: list[Outcome]) -> str:
+    """A short, polite text to paste into the reply email: what to fix, cell by cell."""
+    first = outcomes[0]
+    office = first.office or "（机关名称未填写）"
+    year = f"{first.year}年度" if first.year is not None else ""
+    lines = [f"{office}：", ""]
+    if len(outcomes) > 1:
+        lines.append(f"我们收到了贵单位{year}政府信息公开工作年度报告的 {len(outcomes)} 份填报表：")
+        lines += [f"  {i + 1}. {_name(o.file)}" for i, o in enumerate(outcomes)]
+        lines += ["无法确定以哪一份为准，因此都没有处理（未生成报告）。请确认正确的一份，只报送这一份。", ""]
+        for o in outcomes:
+            errors = [f for f in o.findings if f.severity is Severity.ERROR and f.code != DUPLICATE_CODE]
+            if errors:
+                lines.append(f"另外，{_name(o.file)} 中有以下 {len(errors)} 处错误需要改正：")
+                lines += _listing(errors, Severity.ERROR, REPLY_MAX_ERRORS)
+                lines.append("")
+    elif first.status == STATUS_UNREADABLE:
+        message = first.findings[0].message if first.findings else "文件无法读取。"
+        lines += [f"贵单位报送的文件“{_name(first.file)}”无法读取：", "", message, "",
+                  "请按上述提示处理后重新报送。如果不是用标准填报表填写的，请用 nianbao template 生成的标准填报表重新填写。", ""]
+    else:
+        errors = [f for f in first.findings if f.severity is Severity.ERROR]
+        lines.append(f"贵单位报送的{year}政府信息公开工作年度报告填报表（文件：{_name(first.file)}）经检查，"
+                     f"有以下 {len(errors)} 处错误需要改正（格式：工作表!单元格 — 行·列 — 问题）：")
+        lines.append("")
+        lines += _listing(first.findings, Severity.ERROR, REPLY_MAX_ERRORS)
+        lines.append("")
+        if first.warnings:
+            lines.append(f"另有 {first.warnings} 处需要核实的地方（不影响报送，请确认无误）：")
+            lines += _listing(first.findings, Severity.WARNING, REPLY_MAX_WARNINGS)
+            lines.append("")
+        lines += ["请在原填报表中逐项改正（只改浅黄色单元格，不要插入或删除行列），保存后重新报送。"
+                  "改正后可查看填报表中的“校验”工作表，或运行 nianbao check 文件名.xlsx 自行检查，确认没有错误后再发送。", ""]
+    lines.append("感谢配合！")
+    return "\n".join(lines) + "\n"
+
+
+# ---- the console -------------------------------------------------------------------------------
+
+
+def _print_summary(console, summary: _Summary, outdir: Path, n_files: int, seconds: float) -> None:
+    from rich.table import Table
+
+    console.print(f"批量处理结果：{n_files} 个文件，用时 {seconds:.1f} 秒")
+    table = Table()
+    table.add_column("状态")
+    table.add_column("文件数", justify="right")
+    for status in STATUSES:
+        table.add_row(status, str(summary.counts[status]))
+    table.add_row("合计", str(n_files), style="bold")
+    console.print(table)
+    if summary.problems:
+        shown = summary.problems
+        problems = Table(title="需要处理的文件", title_justify="left")
+        for header in ("文件", "机关名称", "状态", "错误", "第一处错误"):
+            problems.add_column(header, overflow="fold")
+        for file, office, status, errors, first in shown:
+            problems.add_row(file, office, status, str(errors), first if len(first) <= 30 else first[:29] + "…")
+        console.print(problems)
+        if summary.n_problems > len(shown):
+            console.print(f"……另有 {summary.n_problems - len(shown)} 个，见校验结果.xlsx。")
+    console.print(f"校验结果：{summary.status_path}")
+    console.print(f"生成的报告：{summary.reports} 份，在 {outdir / REPORTS_DIR}")
+    if summary.replies:
+        console.print(f"退回说明：{summary.replies} 份，在 {outdir / REPLIES_DIR}（可直接粘贴到回复邮件中）")
+    if summary.not_written:
+        console.print(f"注意：有 {summary.not_written} 份报告或退回说明未能写入（文件可能正在 Word 或记事本中打开），"
+                      "见校验结果的“说明”列；关闭后重新运行。")
+        for message in summary.write_errors[:5]:
+            console.print(f"  {message}")
+    if summary.renamed:
+        console.print(f"注意：有 {summary.renamed} 份报告与其他机关的报告同名，已加序号，见校验结果的“说明”列。")
+    if summary.stale:
+        console.print(f"注意：输出文件夹中有 {len(summary.stale)} 个文件不是本次生成的（可能是以前运行留下的），"
+                      "请勿误用，例如：" + "、".join(str(p) for p in summary.stale[:3]))
