@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -64,22 +65,48 @@ def context(report: Report, runin: bool = True) -> dict:
     }
 
 
+class _SafeBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja2's on-disk cache of compiled templates; a cache that cannot be used is simply skipped."""
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    try:
+        return _SafeBytecodeCache()  # a private folder in the system's temporary directory
+    except (OSError, RuntimeError):
+        return None
+
+
 class _CompiledOnce(jinja2.Environment):
     """docxtpl compiles the template's XML with Jinja2 on every render; the XML is the same each
-    time, so keep the compiled templates (keyed by their source)."""
+    time, so the compiled template is kept in memory and, through Jinja2's bytecode cache, on disk
+    for the next process (a command run starts without compiling)."""
 
     def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._compiled: dict[str, jinja2.Template] = {}
+        self._sources: dict[str, str] = {}
+        super().__init__(loader=jinja2.FunctionLoader(self._source), bytecode_cache=_bytecode_cache(),
+                         auto_reload=False, **kwargs)
+
+    def _source(self, name: str):
+        return self._sources[name], None, lambda: True
 
     def from_string(self, source, globals=None, template_class=None):
         if globals or template_class or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        if source not in self._compiled:
-            if len(self._compiled) > 64:
-                self._compiled.clear()
-            self._compiled[source] = super().from_string(source)
-        return self._compiled[source]
+        name = hashlib.sha256(source.encode("utf-8")).hexdigest()
+        self._sources[name] = source
+        return self.get_template(name)
 
 
 class _Template(DocxTemplate):
