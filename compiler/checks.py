@@ -142,7 +142,7 @@ def _rule_power(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
     name = r.report.office.get("name", "")
     if not name:
         return
-    if any(re.search(p, name) for p in rule.params["allowed"]) and not re.search(r"(区|县|旗|镇|乡|街道)", name[-8:]):
+    if next((power for pattern, power in rule.params["decide"] if re.search(pattern, name)), False):
         return
     for path in rule.params["paths"]:
         value = r.report.numbers.get(path)
@@ -195,24 +195,28 @@ def _quotes(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
     numbers = r.report.numbers
     seen: set[tuple] = set()
     for text_path, paragraph in r.report.narrative():
-        for pattern, paths, what in rule.params["patterns"]:
-            for m in re.finditer(pattern, paragraph):
+        for quote in rule.params["patterns"]:
+            for m in re.finditer(quote["re"], paragraph):
                 quoted = parse_count(m.group("n")) if "n" in m.re.groupindex else 0
-                values = [numbers.get(p) for p in paths]
+                values = [numbers.get(p) for p in quote["paths"]]
                 if quoted is None or None in values:
                     continue
                 table = sum(values, 0)
-                key = (text_path, m.start(), what)
-                if table != quoted and key not in seen:
-                    seen.add(key)
-                    yield _at(rule, r, text_path, f"正文“{_excerpt(paragraph, m.start(), m.end())}”说是 {quoted}，"
-                                                  f"但表中{what}为 {_n(table)}", expected=table, actual=quoted)
+                also = [numbers.get(p) for p in quote.get("also", ())]
+                if table == quoted or (also and None not in also and sum(also, 0) == quoted):
+                    continue
+                key = (text_path, paragraph, quote["what"], quoted)
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield _at(rule, r, text_path, f"正文“{_excerpt(paragraph, m.start(), m.end())}”说是 {quoted}，"
+                                              f"但表中{quote['what']}为 {_n(table)}", expected=table, actual=quoted)
 
 
 @kind("nonempty")
 def _nonempty(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
     for key in rule.params["texts"]:
-        if not r.report.text[key]:
+        if not r.report.text[key] and ("text", key) not in r.unread:
             heading = next(h for h in fmt.HEADINGS if h.text_key == key)
             hint = "（没有需要报告的事项可写“无。”）" if key == "other" else ""
             yield _at(rule, r, ("text", key), f"“{heading.full}”没有内容{hint}")
@@ -224,19 +228,21 @@ def _period(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
     if year is None:
         return
     for text_path, paragraph in r.report.narrative():
-        for pattern in rule.params["patterns"]:
+        reported: set[int] = set()  # one finding per paragraph and wrong year
+        for pattern, what in rule.params["patterns"]:
             for m in re.finditer(pattern, paragraph):
                 stated = int(m.group("y"))
-                if stated != year:
-                    yield _at(rule, r, text_path, f"正文“{_excerpt(paragraph, m.start(), m.end())}”写的统计期限是 {stated} 年，"
+                if stated != year and stated not in reported:
+                    reported.add(stated)
+                    yield _at(rule, r, text_path, f"正文“{_excerpt(paragraph, m.start(), m.end())}”写的{what}是 {stated} 年，"
                                                   f"报告年度是 {year} 年（是否照抄了上一年的报告？）", expected=year, actual=stated)
 
 
 @kind("required")
 def _required(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
     for path in rule.params["paths"]:
-        if path in r.raw:
-            continue  # present but invalid: reported by the reader
+        if path in r.raw or path in r.unread:
+            continue  # present but invalid, or its sheet is missing: reported by the reader
         if not r.report.get(path):
             yield _at(rule, r, path, f"“{label_text(path)}”没有填写（必填）")
 
@@ -256,7 +262,7 @@ def _year_range(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
 
 @kind("contact")
 def _contact(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
-    if r.report.text["lead"] or not r.report.office.get("name"):
+    if r.report.text["lead"] or not r.report.office.get("name") or ("text", "lead") in r.unread:
         return
     missing = [f for f in fmt.OFFICE_FIELDS if f.in_lead and not r.report.office.get(f.key)]
     if missing:
@@ -268,6 +274,8 @@ def _contact(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
 @kind("empty_text")
 def _empty_text(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
     report = r.report
+    if ("text", "overview") in r.unread:
+        return  # the 正文 sheet is missing: reported by the reader
     if not report.text["overview"]:
         yield _at(rule, r, ("text", "overview"), f"“{fmt.HEADINGS[0].full}”的概述段落为空")
     for i, s in enumerate(report.sections):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -12,7 +14,7 @@ from . import __version__
 from . import format2021 as fmt
 from .diagnostics import Finding, Severity, counts, has_errors, render_human, render_json, summary_line
 from .fileio import OutputError, atomic_write
-from .pipeline import Checked, check, load
+from .pipeline import Checked, load, run_checks_on
 from .readers import ReadResult
 from .resources import EXAMPLE_WORKBOOK, resource
 from .rules import RULES, RULES_BY_CODE, describe
@@ -127,24 +129,32 @@ def _match_last(result: ReadResult, index: dict[str, ReadResult], single: bool) 
     return last
 
 
-def _expand(paths: Sequence[str]) -> list[str]:
+# Files in a folder that look like an office's report but that nianbao cannot read: checked (and so
+# reported, "save as .xlsx") rather than skipped without a word.
+LOOKALIKE_SUFFIXES = (".xls", ".xlsb", ".et", ".ods", ".csv")
+
+
+def _expand(paths: Sequence[str], lookalikes: bool = False) -> list[str]:
     from .batch import find_inputs
     found = find_inputs([Path(p) for p in paths])
+    if lookalikes:
+        for folder in (Path(p) for p in paths if Path(p).is_dir()):
+            found += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in LOOKALIKE_SUFFIXES
+                            and not p.name.startswith(("~$", ".")))
     return [str(p) for p in found]
 
 
 def cmd_check(args) -> int:
     index = _last_year_index(args.last_year) if args.last_year else {}
     results: list[Checked] = []
-    files = _expand(args.files)
+    files = _expand(args.files, lookalikes=True)
     if not files:
         raise UsageError("没有找到要检查的 .xlsx 或 .json 文件")
     for path in files:
         checked = load(path)
-        if checked.result is not None:
-            last = _match_last(checked.result, index, single=len(files) == 1) if index else None
-            checked = check(path, last=last)
-        results.append(checked)
+        last = _match_last(checked.result, index, single=len(files) == 1) \
+            if index and checked.result is not None else None
+        results.append(run_checks_on(checked, last))
     findings = [f for c in results for f in c.findings]
     if args.format == "json":
         _out(render_json(findings))
@@ -170,10 +180,8 @@ def cmd_compile(args) -> int:
         path, display = Path(args.file), args.file
     index = _last_year_index(args.last_year) if args.last_year else {}
     checked = load(path, display)
-    if checked.result is not None and index:
-        checked = check(path, display, _match_last(checked.result, index, single=True))
-    elif checked.result is not None:
-        checked = check(path, display)
+    last = _match_last(checked.result, index, single=True) if index and checked.result is not None else None
+    checked = run_checks_on(checked, last)
     shown = [f for f in checked.findings if f.severity is not Severity.INFO]
     if shown:
         _err(render_human(shown))
@@ -294,15 +302,20 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("code", nargs="?", metavar="规则代码")
     s.set_defaults(func=cmd_rules)
 
-    s = sub.add_parser("batch", help="批量检查并生成报告，输出校验结果汇总表")
+    s = sub.add_parser("batch", help="批量检查并生成报告，输出校验结果汇总表",
+                       description="批量检查填报表并生成报告。退出码：0 没有错误，1 有文件有错误、无法读取或重复，2 用法错误。")
     s.add_argument("paths", nargs="+", metavar="路径", help="填报表、JSON 或文件夹（递归查找）")
-    s.add_argument("-o", "--output", metavar="文件夹", required=True, help="输出文件夹")
+    s.add_argument("-o", "--output", metavar="文件夹", required=True,
+                   help="输出文件夹：生成的报告在其中的“报告”子文件夹，校验结果.xlsx 在文件夹中，"
+                        "有错误的机关的退回说明在“退回说明”子文件夹")
     s.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="并行进程数（默认：全部 CPU 核）")
     s.add_argument("--last-year", nargs="+", metavar="路径", help="上年度的填报表或文件夹，按机关名称对应")
     s.add_argument("--subheadings", choices=("runin", "standalone"), default="runin", help="小标题样式，同 compile")
     s.set_defaults(func=cmd_batch)
 
-    s = sub.add_parser("summary", help="汇总多个机关同一年度的表二、表三、表四")
+    s = sub.add_parser("summary", help="汇总多个机关同一年度的表二、表三、表四",
+                       description="汇总同一年度各机关的表二、表三、表四。退出码：0 全部计入，1 已汇总但有文件未计入"
+                                   "（或按 --include-invalid 计入了有错误的文件），2 未汇总（年度不同、同一机关重复、没有可汇总的文件）。")
     s.add_argument("paths", nargs="+", metavar="路径", help="填报表、JSON 或文件夹")
     s.add_argument("-o", "--output", metavar="文件", required=True, help="输出文件：.json、.xlsx 或 .docx")
     s.add_argument("--name", metavar="地区", default="", help="汇总报告的标题名称，如“沙坡头区”")
@@ -316,14 +329,47 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+# argparse's own messages (usage, errors, the -h line), in Chinese: argparse looks its texts up through
+# its module-level gettext function, which main() swaps for this table while it parses.
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "show this help message and exit": "显示帮助并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s（选项可放在文件名之前，如 nianbao check --format json 文件.xlsx）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的值 %(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的值：%(value)r",
+    "expected one argument": "后面需要一个值",
+    "expected at least one argument": "后面至少需要一个值",
+    "expected at most one argument": "后面最多一个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "需要参数 %s 之一",
+}
+
+
+@contextlib.contextmanager
+def _chinese_argparse():
+    original = argparse._
+    argparse._ = lambda text: _ARGPARSE_ZH.get(text, original(text))
+    try:
+        yield
+    finally:
+        argparse._ = original
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):
             pass
-    parser = _parser()
-    args = parser.parse_args(argv)
+    with _chinese_argparse():
+        parser = _parser()
+        args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_UNREADABLE
@@ -338,6 +384,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("已中断。")
         return 130
+    except BrokenPipeError:
+        # the reader of our output went away (e.g. `nianbao check … | more` closed early): stop quietly,
+        # and keep Python's final flush of the closed pipe from printing a traceback
+        if sys.stdout is sys.__stdout__:
+            try:
+                sys.stdout = open(os.devnull, "w")
+            except OSError:
+                pass
+        return EXIT_ERRORS
 
 
 if __name__ == "__main__":  # pragma: no cover

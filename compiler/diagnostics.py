@@ -16,6 +16,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Iterable
 
+from .format2021 import SHEET_ORDER
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -86,7 +88,10 @@ def _json_value(value: Any) -> Any:
 
 
 def sort_key(f: Finding) -> tuple:
-    return (f.file or "", f.sheet or "", _cell_order(f.cell), f.severity.rank, f.code)
+    """Files as named, sheets in the workbook's order (other sheets after), cells in reading order."""
+    sheet = (0, -1, "") if not f.sheet else (1, SHEET_ORDER.index(f.sheet), "") if f.sheet in SHEET_ORDER \
+        else (1, len(SHEET_ORDER), f.sheet)
+    return (f.file or "", sheet, _cell_order(f.cell), f.severity.rank, f.code)
 
 
 def _cell_order(cell: str | None) -> tuple:

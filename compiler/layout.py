@@ -69,6 +69,9 @@ FORMAT_LABEL = "格式版本"
 REVISION_LABEL = "模板版本"
 REVISION_TEXT = f"nianbao 模板第 {fmt.TEMPLATE_REVISION} 版"
 FORM_HEADERS = ("项目", "填写内容", "说明")
+# A column of 正文 under this header (in the header row) holds last year's text for reference
+# (written by ``nianbao next-year``); the reader ignores it.
+REFERENCE_HEADER = "上年内容（仅供参考，不会写入报告）"
 STATUS_OK = "勾稽关系：全部通过"
 CHECK_HEADERS = ("表", "规则", "单元格", "说明", "应为", "实为", "结果")
 CHECK_PASS, CHECK_FAIL = "通过", "不一致"

@@ -27,7 +27,7 @@ class Checked:
 
 
 def unreadable_finding(file: str, exc: Unreadable) -> Finding:
-    return finding(exc.code, exc.message, file=file)
+    return finding(exc.code, exc.message, file=file, sheet=exc.sheet, cell=exc.cell)
 
 
 def load(path: Path | str, display: str | None = None) -> Checked:
@@ -40,7 +40,11 @@ def load(path: Path | str, display: str | None = None) -> Checked:
 
 
 def check(path: Path | str, display: str | None = None, last: ReadResult | None = None) -> Checked:
-    checked = load(path, display)
+    return run_checks_on(load(path, display), last)
+
+
+def run_checks_on(checked: Checked, last: ReadResult | None = None) -> Checked:
+    """Add the findings of every check to a loaded file (an unreadable one keeps its single finding)."""
     if checked.result is not None:
         checked.findings = all_findings(checked.result, last)
     return checked

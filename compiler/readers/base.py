@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from .. import format2021 as fmt
@@ -36,12 +37,17 @@ class ReadResult:
     locations: dict[tuple, tuple[str | None, str]] = field(default_factory=dict)  # path -> (sheet, cell)
     constant_totals: set[tuple] = field(default_factory=set)  # totals held as typed values, not formulas
     raw: dict[tuple, Any] = field(default_factory=dict)  # values that are not numbers, as they were
+    unread: set[tuple] = field(default_factory=set)  # values not read: their sheet, row or column is gone
 
     def where(self, path: tuple) -> dict[str, Any]:
         """The location keywords of a finding about ``path``."""
         sheet, cell = self.locations.get(path, (None, None))
         if sheet is None and cell is None:
-            cell = json_path(path)
+            slot = fmt.SLOTS_BY_PATH.get(path)
+            if self.kind == "xlsx" and slot is not None:
+                sheet, cell = slot.sheet, slot.address  # where the template has it
+            else:
+                cell = json_path(path)
         row, col = labels(path)
         return {"file": self.file, "sheet": sheet, "cell": cell, "row_label": row, "column_label": col or None,
                 "path": path}
@@ -72,7 +78,7 @@ class ReadResult:
 
 
 def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, (int, float, str, bool)):
+    if value is None or isinstance(value, (int, float, str, bool, Decimal)):
         return value
     return str(value)
 

@@ -6,7 +6,9 @@ is and what to do; nothing is read from a refused file.
 
 from __future__ import annotations
 
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -16,16 +18,21 @@ MAX_JSON_BYTES = 20 * 1024 * 1024
 MAX_PART_BYTES = 40 * 1024 * 1024  # one part of the zip, uncompressed
 MAX_TOTAL_BYTES = 150 * 1024 * 1024  # all parts, uncompressed
 MAX_RATIO = 200  # uncompressed / compressed for a large part: a decompression bomb
-MAX_CELLS = 300_000  # cells in one sheet (the standard workbook has about 700)
+MAX_CELLS = 100_000  # cells in one sheet (the standard workbook has about 700)
+MAX_ROWS = 20_000  # <row> elements in one sheet (the standard workbook has under 300)
+MAX_STRINGS = 200_000  # shared strings (the standard workbook has about 300)
+MAX_ENTRIES = 2_000  # parts in the zip (the standard workbook has about 15)
 
 
 class Unreadable(Exception):
     """The file cannot be read at all (exit code 2).  ``code`` is a rule code."""
 
-    def __init__(self, message: str, code: str = "FILE-READ"):
+    def __init__(self, message: str, code: str = "FILE-READ", sheet: str | None = None, cell: str | None = None):
         super().__init__(message)
         self.message = message
         self.code = code
+        self.sheet = sheet  # where the reader saw what made it stop, when it was one cell
+        self.cell = cell
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,8 @@ def _zip(data: bytes, suffix: str) -> Input:
         raise Unreadable("文件已损坏或不完整（可能下载、拷贝或邮件附件保存时被截断）。请重新获取原文件。") from exc
     with archive:
         infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise Unreadable(f"压缩包中有 {len(infos)} 个部件，远超正常工作簿，已拒绝读取（可能是异常文件）。")
         names = {i.filename for i in infos}
         if "word/document.xml" in names:
             raise Unreadable("这是 Word 文档（.docx），不是 .xlsx 工作簿。")
@@ -128,6 +137,56 @@ def _zip(data: bytes, suffix: str) -> Input:
                                  "超出安全上限（可能是异常文件或“压缩炸弹”），已拒绝读取。")
         if total > MAX_TOTAL_BYTES:
             raise Unreadable("工作簿解压后总大小超出安全上限，已拒绝读取。")
+        for info in infos:
+            _scan_part(archive, info)
         content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
         macros = "xl/vbaProject.bin" in names or b"macroEnabled" in content_types or suffix == ".xlsm"
     return Input("xlsx", data, macros=macros)
+
+
+# Elements counted before any XML parser sees a part (openpyxl walks a whole sheet just to open it).
+_COUNTED = {
+    "row": (re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]"), MAX_ROWS),
+    "c": (re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]"), MAX_CELLS),
+    "si": (re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]"), MAX_STRINGS),
+}
+_CHUNK = 1 << 20
+
+
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a sheet of a million rows (or cells, or shared strings) in bounded time and memory."""
+    name = info.filename
+    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+        kinds = ("row", "c")
+    elif name == "xl/sharedStrings.xml":
+        kinds = ("si",)
+    else:
+        return
+    counts = dict.fromkeys(kinds, 0)
+    tail = b""
+    try:
+        with archive.open(info) as src:
+            while chunk := src.read(_CHUNK):
+                data = tail + chunk
+                cut = max(0, len(data) - 32)  # a tag cut by the chunk boundary is counted in the next round
+                for kind in kinds:
+                    pattern, limit = _COUNTED[kind]
+                    counts[kind] += len(pattern.findall(data, 0, cut))
+                    if counts[kind] > limit:
+                        raise Unreadable(_TOO_MANY[kind].format(limit=limit))
+                tail = data[cut:]
+            for kind in kinds:
+                counts[kind] += len(_COUNTED[kind][0].findall(tail))
+                if counts[kind] > _COUNTED[kind][1]:
+                    raise Unreadable(_TOO_MANY[kind].format(limit=_COUNTED[kind][1]))
+    except Unreadable:
+        raise
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise Unreadable("文件已损坏或不完整（压缩数据有误，可能下载、拷贝或邮件附件保存时出了问题）。请重新获取原文件。") from exc
+
+
+_TOO_MANY = {
+    "row": "工作簿中有一张工作表超过 {limit} 行，远超标准填报表（几十行），已拒绝读取（可能误粘贴了大量数据，或文件异常）。",
+    "c": "工作簿中有一张工作表超过 {limit} 个单元格，远超标准填报表，已拒绝读取（可能误粘贴了大量数据，或文件异常）。",
+    "si": "工作簿中的文字超过 {limit} 条，远超标准填报表，已拒绝读取（可能误粘贴了大量数据，或文件异常）。",
+}

@@ -101,6 +101,6 @@ def _text(raw: str, amount: bool, need: str, is_error: bool) -> Parsed:
     numbers = _DIGITS.findall(text)
     if text.startswith("-") and numbers:
         return Parsed(None, "NUM-I4", f"应为{need}，实为负数 {shown(raw)}")
-    if len(numbers) == 1 and not amount and "." not in numbers[0]:
+    if len(numbers) == 1 and (amount or "." not in numbers[0]):
         hint = f"（如果是 {numbers[0]}，请只填数字）"
     return Parsed(None, "NUM-I4", f"应为{need}，实为文字 {shown(raw)}{hint}")

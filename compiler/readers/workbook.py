@@ -7,9 +7,11 @@ formula values are never trusted: a total is computed from its parts.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from io import BytesIO
 from typing import Any
 
@@ -21,11 +23,11 @@ from openpyxl.utils.escape import unescape
 from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 
 from .. import format2021 as fmt
-from ..layout import REVISION_TEXT, template_texts, workbook_layout
-from ..model import Report
+from ..layout import REFERENCE_HEADER, REVISION_LABEL, REVISION_TEXT, template_texts, workbook_layout
+from ..model import Report, format_number
 from ..text import one_line, section_title, split_paragraphs
 from .base import ReadResult, label_text
-from .sniff import MAX_CELLS, Input, Unreadable
+from .sniff import MAX_CELLS, MAX_ROWS, Input, Unreadable
 from .values import parse_value, shown
 
 DATA_SHEETS = (fmt.SHEET_INFO, fmt.SHEET_TEXT) + tuple(t.sheet for t in fmt.TABLES)
@@ -47,7 +49,8 @@ class _CellParser(WorkSheetParser):
         if cell["data_type"] == "f":
             text = element.findtext(VALUE_TAG)
             kind = element.get("t", "n")
-            if text is None:
+            if text is None or (text == "" and kind == "n"):
+                # no cached value: openpyxl and other libraries write <v></v> or nothing
                 cell["cached"] = None
             elif kind == "n":
                 try:
@@ -66,7 +69,10 @@ def _sheet_cells(wb, ws) -> dict[tuple[int, int], XlCell]:
     with wb._archive.open(ws._worksheet_path) as src:
         parser = _CellParser(src, ws._shared_strings, data_only=False, epoch=wb.epoch,
                              date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
-        for _, row in parser.parse():
+        for rows, (_, row) in enumerate(parser.parse(), 1):
+            if rows > MAX_ROWS:
+                raise Unreadable(f"工作表“{ws.title}”有超过 {MAX_ROWS} 行，远超标准填报表（几十行），已拒绝读取"
+                                 "（可能误粘贴了大量数据，或文件异常）。")
             for c in row:
                 if c["value"] is None and c["data_type"] != "f":
                     continue
@@ -93,14 +99,20 @@ def read_workbook(display: str, inp: Input) -> ReadResult:
             wb = load_workbook(BytesIO(inp.data), read_only=True, data_only=False, keep_links=False)
     except Unreadable:
         raise
+    except MemoryError as exc:
+        raise Unreadable("工作簿过大，超出可用内存，已拒绝读取。") from exc
     except Exception as exc:  # openpyxl raises many kinds on a damaged package
-        raise Unreadable(f"文件已损坏，无法作为 .xlsx 工作簿打开（{type(exc).__name__}）。请在 Excel/WPS 中打开并另存为 .xlsx 后再试。") from exc
+        raise Unreadable(f"文件已损坏，无法作为 .xlsx 工作簿打开。请在 Excel/WPS 中打开并另存为 .xlsx 后再试"
+                         f"（技术信息：{type(exc).__name__}）。") from exc
     try:
         return _WorkbookReader(display, inp, wb).read()
     except Unreadable:
         raise
-    except (KeyError, ValueError, TypeError, OSError, EOFError) as exc:
-        raise Unreadable(f"文件已损坏，读取时出错（{type(exc).__name__}）。请在 Excel/WPS 中打开并另存为 .xlsx 后再试。") from exc
+    except MemoryError as exc:
+        raise Unreadable("工作簿过大，超出可用内存，已拒绝读取。") from exc
+    except Exception as exc:  # a damaged part found while reading a sheet (bad CRC, broken XML, ...)
+        raise Unreadable(f"文件已损坏，读取时出错。请在 Excel/WPS 中打开并另存为 .xlsx 后再试"
+                         f"（技术信息：{type(exc).__name__}）。") from exc
     finally:
         wb.close()
 
@@ -118,7 +130,7 @@ class _WorkbookReader:
         r = self.result
         names = self._names()
         self.sheet_of = self._map_sheets(names)
-        if not any(self.sheet_of.values()):
+        if not self._ours(names):
             self._foreign()
         if self.inp.macros:
             r.add("WB-MACRO", "这是含宏的工作簿（.xlsm）：宏不会运行，只读取单元格的值。建议另存为 .xlsx 再报送。")
@@ -166,15 +178,45 @@ class _WorkbookReader:
         for name, dest in names.items():
             if dest is not None:
                 votes[fmt.SLOTS_BY_NAME[name].sheet][dest[0]] += 1
+        worksheets = [ws.title for ws in self.wb.worksheets]
         mapping: dict[str, str | None] = {}
         for title in fmt.SHEET_ORDER:
-            if title in self.wb.sheetnames:
+            if title in worksheets:
                 mapping[title] = title
             elif votes.get(title):
                 mapping[title] = votes[title].most_common(1)[0][0]
             else:
                 mapping[title] = None
+        # A sheet renamed by a program that did not update the defined names: know it by its labels.
+        self.by_labels: set[str] = set()
+        for title in fmt.SHEET_ORDER:
+            if mapping[title] is not None or title == fmt.SHEET_CHECK:
+                continue
+            claimed = set(mapping.values())
+            for candidate in worksheets:
+                if candidate not in claimed and self._label_score(title, candidate) >= LABELS_TO_RECOGNISE:
+                    mapping[title] = candidate
+                    self.by_labels.add(title)
+                    break
         return mapping
+
+    def _label_score(self, title: str, actual: str) -> float:
+        """The share of the template sheet's labels that stand where the template puts them."""
+        labels = _template_labels()[title]
+        if not labels:
+            return 0.0
+        cells = self._cells_of(actual)
+        hits = sum(1 for address, text in labels.items()
+                   if (c := cells.get(_xy(address))) is not None and isinstance(c.value, str) and c.value.strip() == text)
+        return hits / len(labels)
+
+    def _ours(self, names) -> bool:
+        """Is this nianbao's standard workbook (possibly damaged), or some other workbook?"""
+        if any(dest is not None for dest in names.values()):
+            return True
+        return any(actual is not None and title != fmt.SHEET_CHECK
+                   and self._label_score(title, actual) >= LABELS_TO_RECOGNISE
+                   for title, actual in self.sheet_of.items())
 
     def _foreign(self) -> None:
         """Not nianbao's workbook: say whether it is the 2019 format, then give up."""
@@ -204,7 +246,8 @@ class _WorkbookReader:
                     r.add("WB-SHEET", f"缺少工作表“{title}”（被删除，或改名后无法识别），其中的数据无法读取", sheet=title)
                 continue
             if actual != title:
-                r.add("WB-RENAMED", f"工作表“{title}”被改名为“{actual}”，已按定义名称找到", sheet=actual)
+                how = "表格内容" if title in self.by_labels else "定义名称"
+                r.add("WB-RENAMED", f"工作表“{title}”被改名为“{actual}”，已按{how}找到", sheet=actual)
             state = self.wb[actual].sheet_state
             if state != "visible" and title in DATA_SHEETS:
                 r.add("WB-HIDDEN", f"工作表“{actual}”被隐藏了，其中的内容照常读取并写入报告", sheet=actual)
@@ -224,6 +267,7 @@ class _WorkbookReader:
         slots: dict[tuple, tuple[str, str]] = {}
         moved: dict[str, list[tuple[fmt.Slot, str]]] = defaultdict(list)
         unnamed: dict[str, list[fmt.Slot]] = defaultdict(list)
+        deleted: dict[str, list[fmt.Slot]] = defaultdict(list)
         for slot in fmt.SLOTS:
             sheet = self.sheet_of.get(slot.sheet)
             dest = names.get(slot.name)
@@ -231,49 +275,85 @@ class _WorkbookReader:
                 slots[slot.path] = dest
                 if dest[1] != slot.address:
                     moved[dest[0]].append((slot, dest[1]))
+            elif slot.name in names and sheet is not None and slot.kind != "meta" and _names_point_into(names, sheet):
+                # the name is there but points nowhere (#REF!): Excel and LibreOffice do that when the row
+                # or column of the cell is deleted.  What now stands at the old address is another row's data.
+                deleted[sheet].append(slot)
+                r.locations[slot.path] = (sheet, slot.address)
+                r.unread.add(slot.path)
+                if slot.path in fmt.VALUE_CELLS:
+                    r.report.numbers[slot.path] = None
+                continue
             elif sheet is not None:
                 slots[slot.path] = (sheet, slot.address)
                 if slot.kind != "meta":
                     unnamed[sheet].append(slot)
             if slot.path in slots:
                 r.locations[slot.path] = slots[slot.path]
+            elif slot.kind != "meta":
+                # its sheet is missing: nothing was read, and no check may take the template's 0 for data
+                r.unread.add(slot.path)
+                if slot.path in fmt.VALUE_CELLS:
+                    r.report.numbers[slot.path] = None
         for sheet, items in moved.items():
             slot, new = items[0]
             r.add("WB-MOVED", f"“{sheet}”中有 {len(items)} 个数据单元格的位置与模板不同（如 {label_text(slot.path)} 从 "
                               f"{slot.address} 移到了 {new}），可能插入或删除了行、列；已按定义名称读取", sheet=sheet,
                   cell=new)
+        for sheet, items in deleted.items():
+            r.add("WB-LAYOUT", f"“{sheet}”中有 {len(items)} 个数据单元格所在的行或列被删除了（如 {label_text(items[0].path)}，"
+                               f"原在 {items[0].address}），这些数据无法读取。请撤销删除，或把数据重新填入 "
+                               "nianbao template 生成的模板", sheet=sheet, cell=items[0].address,
+                  row_label=items[0].label, column_label=items[0].column_label or None)
         for sheet, items in unnamed.items():
             r.add("WB-NAME", f"“{sheet}”中有 {len(items)} 个数据单元格的定义名称缺失或失效（如 {items[0].name}），"
                              f"已按模板中的原位置读取", sheet=sheet, cell=items[0].address)
-            self._check_labels(sheet)
+        for title in DATA_SHEETS:
+            sheet = self.sheet_of.get(title)
+            if sheet is not None and sheet not in moved:
+                self._check_labels(title, sheet)
         return slots
 
-    def _check_labels(self, sheet: str) -> None:
-        """Without names, the template positions are right only if the labels are where they were."""
-        template = next(s for s in workbook_layout() if s.title == next(t for t, a in self.sheet_of.items() if a == sheet))
+    def _check_labels(self, title: str, sheet: str) -> None:
+        """Data read at the template's positions is right only if the labels still stand where they were.
+
+        A program that inserts rows without updating the defined names (or a workbook that lost
+        them) leaves the labels moved: then the data read may belong to other rows.  One or two
+        labels typed over are no such sign.
+        """
         cells = self._cells_of(sheet)
-        for c in template.cells:
-            if c.slot is None and c.role in ("label", "form_label") and isinstance(c.value, str):
-                got = cells.get(_xy(c.address))
-                if got is None or got.value != c.value:
-                    self.result.add("WB-LAYOUT", f"“{sheet}”的 {c.address} 应为标签“{c.value}”，实为 "
-                                                 f"{shown(got.value) if got else '空'}：表格结构与模板不同，读到的数据可能错位",
-                                    sheet=sheet, cell=c.address)
-                    return
+        wrong = [(address, text, cells.get(_xy(address))) for address, text in _template_labels()[title].items()
+                 if (c := cells.get(_xy(address))) is None or not isinstance(c.value, str) or c.value.strip() != text]
+        if len(wrong) >= LAYOUT_MISMATCHES:
+            address, text, got = wrong[0]
+            self.result.add("WB-LAYOUT", f"“{sheet}”有 {len(wrong)} 个标签不在模板中的位置（如 {address} 应为“{text}”，实为 "
+                                         f"{shown(got.value) if got is not None and got.value is not None else '空'}）："
+                                         "可能用不更新定义名称的程序插入、删除或移动了行列，读到的数据可能错位。"
+                                         "请把数据重新填入 nianbao template 生成的模板",
+                            sheet=sheet, cell=address, expected=text,
+                            actual=_plainish(got.value) if got is not None else None)
 
     def _meta(self, slots) -> None:
         fmt_cell = self._raw(slots.get(("meta", "format")))
         rev_cell = self._raw(slots.get(("meta", "revision")))
         fmt_value = fmt_cell.value if fmt_cell else None
         if isinstance(fmt_value, str) and fmt_value.strip() and fmt_value.strip() != fmt.FORMAT_ID:
+            where = slots.get(("meta", "format"), (None, None))
             raise Unreadable(f"填报表的格式版本是“{fmt_value.strip()}”，不是 {fmt.FORMAT_ID}"
-                             f"（{fmt.FORMAT_TITLE}）。请用 nianbao template 生成当前格式的模板。", code="FILE-FORMAT")
+                             f"（{fmt.FORMAT_TITLE}）。请用 nianbao template 生成当前格式的模板。", code="FILE-FORMAT",
+                             sheet=where[0], cell=where[1])
         rev_value = rev_cell.value if rev_cell else None
         if rev_value != REVISION_TEXT:
             where = slots.get(("meta", "revision"), (self.sheet_of.get(fmt.SHEET_GUIDE), fmt.GUIDE_REVISION_CELL))
+            m = re.search(r"第\s*(\d+)\s*版", rev_value) if isinstance(rev_value, str) else None
+            if m and int(m.group(1)) > fmt.TEMPLATE_REVISION:
+                advice = "这是较新版本的 nianbao 生成的模板，请升级 nianbao 后再检查"
+            else:
+                advice = "单元格位置可能不同，请用 nianbao template 生成的模板重新填写"
             self.result.add("WB-VERSION", f"模板版本为 {shown(rev_value) if rev_value else '空'}，本程序使用“{REVISION_TEXT}”。"
-                                          "单元格位置可能不同，请用 nianbao template 生成的模板重新填写",
-                            sheet=where[0], cell=where[1], expected=REVISION_TEXT, actual=rev_value)
+                                          + advice,
+                            sheet=where[0], cell=where[1], row_label=REVISION_LABEL, expected=REVISION_TEXT,
+                            actual=rev_value)
 
     def _raw(self, where: tuple[str, str] | None) -> XlCell | None:
         if where is None:
@@ -338,6 +418,7 @@ class _WorkbookReader:
         r = self.result
         where_to_path = {(s, a): p for p, (s, a) in slots.items()}
         chosen: dict[tuple, fmt.Sum | None] = {}
+        changed: dict[tuple, XlCell] = {}  # totals whose formula is not the template's
         for path in fmt.TOTAL_PATHS:
             if path not in slots:
                 continue
@@ -348,11 +429,12 @@ class _WorkbookReader:
                 refs = _formula_cells(str(cell.value), sheet)
                 match = None
                 if refs is not None:
-                    got = {where_to_path.get(ref) for ref in refs}
+                    # an empty row or column inserted inside a SUM range changes nothing
+                    got = {where_to_path.get(ref) for ref in refs
+                           if ref in where_to_path or not self._blank_at(*ref)}
                     match = next((s for s in sums if got == set(s.parts)), None)
                 if match is None:
-                    r.add("WB-FORMULA", f"{label_text(path)} 的公式被改成了 {shown(str(cell.value))}，与模板不同；"
-                                        f"nianbao 不采用其缓存值，按{sums[0].what}计算", path)
+                    changed[path] = cell
                 chosen[path] = match or sums[0]
             else:
                 chosen[path] = None
@@ -377,6 +459,28 @@ class _WorkbookReader:
         for path, s in chosen.items():
             if s is not None:
                 r.report.numbers[path] = compute(path)
+        for path, cell in changed.items():
+            computed = r.report.numbers.get(path)
+            what = next(s for s in fmt.SUMS if s.total == path).what
+            shows = cell.cached if isinstance(cell.cached, (int, float)) and not isinstance(cell.cached, bool) else None
+            if shows is not None and computed is not None and shows != computed:
+                r.add("WB-FORMULA", f"{label_text(path)} 的公式被改成了 {shown(str(cell.value))}，表中显示 {shown(shows)}；"
+                                    f"报告按{what}写 {format_number(computed)}。请恢复模板的求和公式",
+                      path, expected=computed, actual=shows)
+            else:
+                result = f"，为 {format_number(computed)}" if computed is not None else ""
+                r.add("WB-FORMULA", f"{label_text(path)} 的公式被改成了 {shown(str(cell.value))}，与模板不同；"
+                                    f"报告中的这个总计按{what}计算{result}。请恢复模板的求和公式", path,
+                      expected=computed)
+
+    def _blank_at(self, sheet: str, address: str) -> bool:
+        if sheet not in self.wb.sheetnames:
+            return False
+        try:
+            cell = self._cells_of(sheet).get(_xy(address))
+        except ValueError:
+            return False
+        return cell is None or (cell.data_type != "f" and _blank(cell.value))
 
     # ---- typed outside the input cells -------------------------------------------------------------
 
@@ -386,23 +490,73 @@ class _WorkbookReader:
         for sheet, address in slots.values():
             used[sheet].add(_xy(address))
         texts = template_texts()
-        for title in DATA_SHEETS:
+        # the labels a stray cell's row and column have (from the data cells in the same row or column)
+        row_labels: dict[tuple[str, int], str] = {}
+        col_labels: dict[tuple[str, int], str] = {}
+        for path, (sheet, address) in slots.items():
+            slot = fmt.SLOTS_BY_PATH[path]
+            if slot.kind == "meta":
+                continue
+            row, col = _xy(address)
+            row_labels.setdefault((sheet, row), slot.label)
+            if slot.column_label:
+                col_labels.setdefault((sheet, col), slot.column_label)
+        for title in fmt.SHEET_ORDER:
             sheet = self.sheet_of.get(title)
             if sheet is None:
                 continue
-            stray = [(rc, c) for rc, c in sorted(self._cells_of(sheet).items())
+            cells = self._cells_of(sheet)
+            reference_cols = set()
+            if title == fmt.SHEET_TEXT:  # last year's text beside this year's (nianbao next-year)
+                reference_cols = {col for (row, col), c in cells.items()
+                                  if row == fmt.FORM_FIRST_ROW - 1 and c.value == REFERENCE_HEADER}
+            stray = [(rc, c) for rc, c in sorted(cells.items())
                      if rc not in used[sheet] and c.data_type != "f" and not _blank(c.value)
+                     and rc[1] not in reference_cols
                      and not (isinstance(c.value, str) and c.value in texts[title])]
             for (row, col), c in stray[:MAX_OUTSIDE_REPORTED]:
-                r.add("WB-OUTSIDE", f"{_addr(row, col)} 不是填写单元格，其中的 {shown(c.value)} 不会写入报告；"
+                row_label, col_label = row_labels.get((sheet, row)), col_labels.get((sheet, col))
+                near = "、".join(f"“{x}”{what}" for x, what in ((row_label, "一行"), (col_label, "一列")) if x)
+                where = f"（{near}）" if near else ""
+                what = "不是填写单元格" if title not in (fmt.SHEET_GUIDE, fmt.SHEET_CHECK) else f"在“{title}”表上"
+                r.add("WB-OUTSIDE", f"{_addr(row, col)}{where or ' '}{what}，其中的 {shown(c.value)} 不会写入报告；"
                                     "请填到浅黄色单元格中，或删除", sheet=sheet, cell=_addr(row, col),
-                      actual=_plainish(c.value))
+                      row_label=row_label, column_label=col_label, actual=_plainish(c.value))
             if len(stray) > MAX_OUTSIDE_REPORTED:
+                (row, col), _ = stray[MAX_OUTSIDE_REPORTED]
                 r.add("WB-OUTSIDE", f"另有 {len(stray) - MAX_OUTSIDE_REPORTED} 个非填写单元格中有内容（未逐一列出）",
-                      sheet=sheet)
+                      sheet=sheet, cell=_addr(row, col))
+        ours = set(self.sheet_of.values())
+        for ws in self.wb.worksheets:
+            if ws.title in ours:
+                continue
+            filled = sorted(rc for rc, c in self._cells_of(ws.title).items() if c.data_type == "f" or not _blank(c.value))
+            if filled:
+                r.add("WB-OUTSIDE", f"工作表“{ws.title}”不属于标准填报表，其中的内容（{len(filled)} 个单元格）不会写入报告",
+                      sheet=ws.title, cell=_addr(*filled[0]))
 
 
 _NO_CACHE = object()
+
+
+def _names_point_into(names: dict, sheet: str) -> bool:
+    """Do other defined names still point into ``sheet`` (so that a broken one means a deleted cell)?"""
+    return any(dest is not None and dest[0] == sheet for dest in names.values())
+
+
+LABELS_TO_RECOGNISE = 0.6  # share of a sheet's template labels that identifies it
+LAYOUT_MISMATCHES = 3  # labels out of place that mean the layout changed (fewer: labels typed over)
+
+
+@lru_cache(maxsize=1)
+def _template_labels() -> dict[str, dict[str, str]]:
+    """Per template sheet: address -> label text, for the cells that identify the sheet."""
+    out: dict[str, dict[str, str]] = {}
+    for sheet in workbook_layout():
+        out[sheet.title] = {c.address: c.value for c in sheet.cells
+                            if c.slot is None and c.role in ("label", "form_label", "header", "section")
+                            and isinstance(c.value, str) and not c.value.startswith("=")}
+    return out
 
 
 def _blank(value: Any) -> bool:
