@@ -35,9 +35,8 @@ from typing import Callable, Iterator
 
 from .diagnostics import Finding, Severity, sort_key
 from .fileio import OutputError, atomic_write
+from .inputs import find_inputs, office_key
 from .model import Report, safe_filename
-
-INPUT_SUFFIXES = (".xlsx", ".xlsm", ".json")
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -67,23 +66,6 @@ KEY_FIGURES: tuple[tuple[str, tuple[tuple, ...]], ...] = (
 DUPLICATE_CODE = "BATCH-DUP"  # the conflict row of the findings sheet (not a check rule)
 REPLY_MAX_ERRORS = 100
 REPLY_MAX_WARNINGS = 30
-
-
-def office_key(report: Report) -> str:
-    """The name that identifies an office across files and years."""
-    return re.sub(r"\s+", "", report.office.get("name", "") or report.report_name)
-
-
-def find_inputs(paths: list[Path]) -> list[Path]:
-    """Files named on the command line, and workbooks/JSON found in folders (recursively)."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-                                and not p.name.startswith(("~$", "."))))
-        else:
-            found.append(path)
-    return found
 
 
 # ---- what a worker returns ------------------------------------------------------------------

@@ -14,6 +14,7 @@ from . import __version__
 from . import format2021 as fmt
 from .diagnostics import Finding, Severity, counts, has_errors, render_human, render_json, summary_line
 from .fileio import OutputError, atomic_write
+from .inputs import find_inputs, office_key
 from .pipeline import Checked, load, run_checks_on
 from .readers import ReadResult
 from .resources import EXAMPLE_WORKBOOK, resource
@@ -53,23 +54,26 @@ def cmd_example(args) -> int:
     return EXIT_OK
 
 
-def _read_errors(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.severity is Severity.ERROR]
-
-
-def cmd_export(args) -> int:
-    from .model import Report
-    checked = load(args.workbook)
+def _read_clean(path: str, refusal: str) -> ReadResult | int:
+    """A file read without errors (its warnings shown), or the exit code after saying why not."""
+    checked = load(path)
     if checked.result is None:
         _err(render_human(checked.findings))
         return EXIT_UNREADABLE
-    errors = _read_errors(checked.result.findings)
+    errors = [f for f in checked.result.findings if f.severity is Severity.ERROR]
     if errors:
         _err(render_human(checked.result.findings))
-        _err(f"有 {len(errors)} 处数据无法读成数字或结构有误，未导出（JSON 不能保存这些值）。请改正后重试。")
+        _err(f"有 {len(errors)} 处数据无法读取或结构有误，{refusal}")
         return EXIT_ERRORS
     _warn_only(checked.result.findings)
-    text = json.dumps(checked.result.report.to_json(), ensure_ascii=False, indent=2) + "\n"
+    return checked.result
+
+
+def cmd_export(args) -> int:
+    result = _read_clean(args.workbook, "未导出（JSON 不能保存这些值）。请改正后重试。")
+    if isinstance(result, int):
+        return result
+    text = json.dumps(result.report.to_json(), ensure_ascii=False, indent=2) + "\n"
     if args.output:
         _out(str(atomic_write(Path(args.output), text.encode("utf-8"))))
     else:
@@ -105,49 +109,46 @@ def cmd_fill(args) -> int:
 # ---- check / compile -----------------------------------------------------------------------------
 
 
-def _last_year_index(paths: Sequence[str]) -> dict[str, ReadResult]:
-    """Last year's reports by office name."""
-    from .batch import office_key
-    index: dict[str, ReadResult] = {}
+def _last_year_index(paths: Sequence[str]) -> dict[str, list[ReadResult]]:
+    """Last year's reports by office name (an office may have several years among them)."""
+    index: dict[str, list[ReadResult]] = {}
     for path in _expand(paths):
         checked = load(path)
         if checked.result is None:
-            raise UsageError(f"--last-year 的文件无法读取：{checked.findings[0].human()}")
-        index[office_key(checked.result.report)] = checked.result
+            _err(f"注意：--last-year 的文件无法读取，已跳过：{checked.findings[0].human()}")
+            continue
+        index.setdefault(office_key(checked.result.report), []).append(checked.result)
+    if not index:
+        raise UsageError("--last-year 没有可读取的上年度文件")
     return index
 
 
-def _match_last(result: ReadResult, index: dict[str, ReadResult], single: bool) -> ReadResult | None:
-    from .batch import office_key
-    last = index.get(office_key(result.report))
-    if last is None and single and len(index) == 1:
-        last = next(iter(index.values()))
-    if last is not None and result.report.year is not None and last.report.year is not None \
-            and last.report.year != result.report.year - 1:
+def _match_last(result: ReadResult, index: dict[str, list[ReadResult]], single: bool) -> ReadResult | None:
+    """Last year's report of the same office (by name); with one file each way, that file whatever its name."""
+    candidates = index.get(office_key(result.report), [])
+    if not candidates and single and sum(len(v) for v in index.values()) == 1:
+        candidates = next(iter(index.values()))
+    year = result.report.year
+    if not candidates or year is None:
+        return None
+    wanted = [c for c in candidates if c.report.year == year - 1]
+    if wanted:
+        return wanted[0]
+    if single:
+        last = candidates[0]
         raise UsageError(f"--last-year 的报告（{last.file}）是 {last.report.year} 年度的，"
-                         f"而 {result.file} 是 {result.report.year} 年度：应给出 {result.report.year - 1} 年度的报告")
-    return last
+                         f"而 {result.file} 是 {year} 年度：应给出 {year - 1} 年度的报告")
+    return None
 
 
-# Files in a folder that look like an office's report but that nianbao cannot read: checked (and so
-# reported, "save as .xlsx") rather than skipped without a word.
-LOOKALIKE_SUFFIXES = (".xls", ".xlsb", ".et", ".ods", ".csv")
-
-
-def _expand(paths: Sequence[str], lookalikes: bool = False) -> list[str]:
-    from .batch import find_inputs
-    found = find_inputs([Path(p) for p in paths])
-    if lookalikes:
-        for folder in (Path(p) for p in paths if Path(p).is_dir()):
-            found += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in LOOKALIKE_SUFFIXES
-                            and not p.name.startswith(("~$", ".")))
-    return [str(p) for p in found]
+def _expand(paths: Sequence[str]) -> list[str]:
+    return [str(p) for p in find_inputs([Path(p) for p in paths])]
 
 
 def cmd_check(args) -> int:
     index = _last_year_index(args.last_year) if args.last_year else {}
     results: list[Checked] = []
-    files = _expand(args.files, lookalikes=True)
+    files = _expand(args.files)
     if not files:
         raise UsageError("没有找到要检查的 .xlsx 或 .json 文件")
     for path in files:
@@ -237,17 +238,10 @@ def cmd_summary(args) -> int:
 
 def cmd_next_year(args) -> int:
     from .nextyear import write_next_year
-    checked = load(args.workbook)
-    if checked.result is None:
-        _err(render_human(checked.findings))
-        return EXIT_UNREADABLE
-    errors = _read_errors(checked.result.findings)
-    if errors:
-        _err(render_human(errors))
-        _err("上年填报表中有无法读取的数据，未生成下一年度的填报表。请先改正。")
-        return EXIT_ERRORS
-    out = write_next_year(checked.result.report, Path(args.output))
-    _out(str(out))
+    result = _read_clean(args.workbook, "未生成下一年度的填报表。请先改正。")
+    if isinstance(result, int):
+        return result
+    _out(str(write_next_year(result.report, Path(args.output))))
     return EXIT_OK
 
 
@@ -337,7 +331,7 @@ _ARGPARSE_ZH = {
     "options": "选项",
     "show this help message and exit": "显示帮助并退出",
     "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
-    "the following arguments are required: %s": "缺少参数：%s",
+    "the following arguments are required: %s": "缺少参数：%s（用了 --last-year 时，请把它放在文件名之后）",
     "unrecognized arguments: %s": "无法识别的参数：%s（选项可放在文件名之前，如 nianbao check --format json 文件.xlsx）",
     "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
     "invalid choice: %(value)r (choose from %(choices)s)": "无效的值 %(value)r（可选：%(choices)s）",

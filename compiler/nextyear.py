@@ -7,10 +7,7 @@
 - 正文: the narrative cleared; the （一）…（五） sub-headings kept; last year's text
   of each part beside its input cell, in column D under the header
   ``REFERENCE_HEADER``, for reference only (it is never read into the report).
-
-The reader does not know column D yet: until ``compiler/readers/workbook.py``
-ignores it (see ``REFERENCE_HEADER``), it reports the reference texts as WB-OUTSIDE
-warnings.
+  The reader ignores a 正文 column under that header.
 """
 
 from __future__ import annotations
@@ -22,12 +19,11 @@ from openpyxl.styles import Alignment, Font
 
 from . import format2021 as fmt
 from .fileio import OutputError, atomic_write
-from .layout import LINE_HEIGHT, lines_needed
+from .layout import LINE_HEIGHT, REFERENCE_HEADER, lines_needed
 from .model import Report, Section, format_number
 
-# Column D of 正文: last year's text, for reference.  (To move to format2021/layout with the reader change.)
+# Column D of 正文: last year's text, for reference
 REFERENCE_COL = fmt.FORM_HINT_COL + 1
-REFERENCE_HEADER = "上年内容（仅供参考，不会写入报告）"
 REFERENCE_WIDTH = 60
 COMMENT_AUTHOR = "nianbao"
 

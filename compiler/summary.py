@@ -125,7 +125,7 @@ class Item:
 
 def read_item(index: int, path: str, display: str) -> Item:
     """Read and check one file (never raises)."""
-    from .batch import office_key
+    from .inputs import office_key
     from .diagnostics import Severity, sort_key
     from .pipeline import check
 
@@ -153,7 +153,8 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
                 jobs: int | None = 0) -> int:
     from rich.console import Console
 
-    from .batch import _jobs, _progress, find_inputs, run_parallel
+    from .batch import _jobs, _progress, run_parallel
+    from .inputs import find_inputs
 
     console = Console(file=sys.stderr, highlight=False, soft_wrap=True)
     out = Path(out)
