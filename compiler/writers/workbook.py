@@ -145,7 +145,7 @@ def _render_sheet(ws, sheet: XSheet, report: Report | None, raw: dict, validatio
     if sheet.title in (fmt.TABLES_BY_KEY["t3"].sheet, fmt.TABLES_BY_KEY["t4"].sheet):
         ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if sheet.title in {t.sheet for t in fmt.TABLES} else 0  # a table on one page
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
