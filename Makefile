@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test bench generate clean
+.PHONY: demo test bench bench-batch generate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_compile.py
+
+bench-batch: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_batch.py -n 100 1000
 
 # regenerate the shipped Word template and workbooks from the format definition
 generate: $(VENV)/.installed
