@@ -37,6 +37,7 @@ from .diagnostics import Finding, Severity, sort_key
 from .fileio import OutputError, atomic_write
 from .inputs import find_inputs, office_key
 from .model import Report, safe_filename
+from .rules import finding
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -63,7 +64,7 @@ KEY_FIGURES: tuple[tuple[str, tuple[tuple, ...]], ...] = (
     ("诉讼", (("t4", "suit_direct", "total"), ("t4", "suit_after_review", "total"))),
 )
 
-DUPLICATE_CODE = "BATCH-DUP"  # the conflict row of the findings sheet (not a check rule)
+DUPLICATE_CODE = "BATCH-DUP"  # see compiler.rules
 REPLY_MAX_ERRORS = 100
 REPLY_MAX_WARNINGS = 30
 
@@ -117,7 +118,6 @@ def process_file(index: int, path: str, display: str) -> Outcome:
     try:
         return _process(index, path, display)
     except Exception as exc:  # a bug or an unforeseen file must not end the batch
-        from .rules import finding
         message = (f"处理这个文件时出现内部错误（{type(exc).__name__}：{exc}），未能检查。"
                    "请把这个文件发给 nianbao 的维护人员。")
         return Outcome(index, display, STATUS_UNREADABLE, findings=[finding("FILE-READ", message, file=display)],
@@ -301,7 +301,6 @@ def _identify_crashed(task: tuple) -> tuple[str, str, int | None, str]:
 
 
 def _crashed(task: tuple) -> Outcome:
-    from .rules import finding
     index, _, display = task
     message = "处理这个文件时程序异常退出（可能是文件异常或内存不足），未能检查。请在 Excel/WPS 中打开并另存后重试。"
     return Outcome(index, display, STATUS_UNREADABLE, findings=[finding("FILE-READ", message, file=display)],
@@ -471,7 +470,7 @@ def _finish(outdir: Path, entries: list[_Entry], spool, console) -> _Summary:
             message = (f"与 {'、'.join(others)} 是同一机关（{o.office}）同一年度（{o.year}年度）的填报表，"
                        "无法确定以哪一份为准，均未生成报告。请确认后只保留一份，再重新运行。")
             o.notes.insert(0, message)
-            o.findings.append(Finding(DUPLICATE_CODE, Severity.ERROR, message, file=o.file))
+            o.findings.append(finding(DUPLICATE_CODE, message, file=o.file))
             if o.staged:
                 _remove(o.staged)
                 o.staged = None

@@ -32,7 +32,7 @@ def run_checks(result: ReadResult, last: ReadResult | None = None) -> list[Findi
     """Findings of every report rule (and, with last year's report, the year-over-year rules)."""
     findings: list[Finding] = []
     for rule in RULES:
-        if rule.stage == "read" or (rule.stage == "years" and last is None):
+        if rule.stage not in ("report", "years") or (rule.stage == "years" and last is None):
             continue
         findings.extend(_KINDS[rule.kind](rule, result, last))
     return findings
