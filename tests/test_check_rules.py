@@ -332,7 +332,7 @@ def test_rules_are_data_with_chinese_titles_and_a_basis():
         assert r.stage in ("read", "report", "years", "batch")
     from compiler.checks import _KINDS
     for r in RULES:
-        if r.stage != "read":
+        if r.stage in ("report", "years"):  # the engine runs these; the others are reported where they arise
             assert r.kind in _KINDS, r.code
 
 
