@@ -135,6 +135,11 @@ def _process(index: int, path: str, display: str) -> Outcome:
                        notes=[f.message for f in checked.findings])
     result = checked.result
     report = result.report
+    if result.summary:
+        message = (f"这是 nianbao summary 生成的汇总表（{report.office.get('name', '')}），不是某个机关的填报表，未处理。"
+                   "请把它移出要批量处理的文件夹。")
+        return Outcome(index, display, STATUS_UNREADABLE, findings=[finding("FILE-FORMAT", message, file=display)],
+                       notes=[message])
     out = Outcome(index, display, office=report.office.get("name", ""), key=office_key(report), year=report.year)
     last = None
     if _LAST_INDEX:

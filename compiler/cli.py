@@ -17,11 +17,12 @@ from .fileio import OutputError, atomic_write
 from .inputs import find_inputs, office_key
 from .pipeline import Checked, load, run_checks_on
 from .readers import ReadResult
-from .resources import EXAMPLE_WORKBOOK, resource
+from .resources import EXAMPLE_WORKBOOK, MissingResource, resource
 from .rules import RULES, RULES_BY_CODE, describe
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 DEFAULT_TEMPLATE_NAME = "政府信息公开年度报告填报表.xlsx"
+OVERWRITE_HELP = "输出文件已存在时替换它（默认不替换，以免覆盖已填写的内容）"
 
 
 class UsageError(Exception):
@@ -39,9 +40,29 @@ def _err(text: str = "") -> None:
 # ---- template / example / fill / export ------------------------------------------------------------
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _target(output: str | None, default: str, inputs: Sequence[str | Path] = (), overwrite: bool = True) -> Path:
+    """The output file: never one of the inputs; an existing workbook only with --overwrite."""
+    path = Path(output or default)
+    for src in inputs:
+        if _same_file(path, Path(src)):
+            raise UsageError(f"输出文件 {path} 就是输入文件，不能覆盖输入。请换一个输出文件名。")
+    if path.is_dir():
+        raise UsageError(f"{path} 是文件夹，这里应给出文件名（如 {path / default}）")
+    if path.exists() and not overwrite:
+        raise UsageError(f"{path} 已存在。为免覆盖已填写的内容，nianbao 不替换它：请换一个文件名，或加 --overwrite。")
+    return path
+
+
 def cmd_template(args) -> int:
     from .writers.workbook import write_template
-    path = write_template(Path(args.output or DEFAULT_TEMPLATE_NAME))
+    path = write_template(_target(args.output, DEFAULT_TEMPLATE_NAME, overwrite=args.overwrite))
     _out(str(path))
     _err(f"已生成标准填报表（{fmt.FORMAT_ID}）。在浅黄色单元格中填写，然后运行：nianbao compile {path.name}")
     return EXIT_OK
@@ -49,7 +70,7 @@ def cmd_template(args) -> int:
 
 def cmd_example(args) -> int:
     data = resource("excel_templates", EXAMPLE_WORKBOOK).read_bytes()
-    path = atomic_write(Path(args.output or "示例-永康镇2021.xlsx"), data)
+    path = atomic_write(_target(args.output, "示例-永康镇2021.xlsx", overwrite=args.overwrite), data)
     _out(str(path))
     return EXIT_OK
 
@@ -73,11 +94,17 @@ def cmd_export(args) -> int:
     result = _read_clean(args.workbook, "未导出（JSON 不能保存这些值）。请改正后重试。")
     if isinstance(result, int):
         return result
-    text = json.dumps(result.report.to_json(), ensure_ascii=False, indent=2) + "\n"
+    try:
+        data = (json.dumps(result.report.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    except ValueError as exc:  # an amount with more digits than a JSON number keeps
+        _err(f"无法导出：{exc}。")
+        return EXIT_ERRORS
     if args.output:
-        _out(str(atomic_write(Path(args.output), text.encode("utf-8"))))
-    else:
-        sys.stdout.write(text)
+        _out(str(atomic_write(_target(args.output, "数据.json", [args.workbook]), data)))
+    else:  # UTF-8 whatever the console's code page: `nianbao export 填报.xlsx > 数据.json` on Windows too
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     return EXIT_OK
 
 
@@ -100,9 +127,10 @@ def cmd_fill(args) -> int:
         _err("JSON 的结构与数据模型不符，未生成工作簿（否则会丢失数据）。")
         return EXIT_ERRORS
     _warn_only(r.findings)
-    if r.findings:
+    if r.raw:
         _err("以上不是数字的值已按原样写入工作簿，检查时会报告。")
-    _out(str(write_filled(r.report, Path(args.output), r.raw)))
+    target = _target(args.output, "填报表.xlsx", [args.data], overwrite=args.overwrite)
+    _out(str(write_filled(r.report, target, r.raw)))
     return EXIT_OK
 
 
@@ -179,6 +207,12 @@ def cmd_compile(args) -> int:
         _err(f"未指定文件，编译内置示例（沙坡头区永康镇人民政府 2021 年度）。编译自己的填报表：nianbao compile 文件名.xlsx")
     else:
         path, display = Path(args.file), args.file
+    if Path(args.output).suffix.lower() == ".docx":
+        raise UsageError(f"-o 应为输出文件夹，报告的文件名由机关名称和年度决定（如 -o {Path(args.output).parent}）")
+    template = Path(args.docx_template) if args.docx_template else None
+    if template is not None:
+        from .writers.docx import check_template
+        check_template(template)
     index = _last_year_index(args.last_year) if args.last_year else {}
     checked = load(path, display)
     last = _match_last(checked.result, index, single=True) if index and checked.result is not None else None
@@ -195,8 +229,7 @@ def cmd_compile(args) -> int:
         _err(f"有 {len(errors)} 处错误，未生成报告。请改正后重试（nianbao check {display} 可只做检查）；"
              "确需生成可加 --force。")
         return EXIT_ERRORS
-    out = write_docx(checked.result.report, Path(args.output), runin=args.subheadings == "runin",
-                     template=Path(args.docx_template) if args.docx_template else None)
+    out = write_docx(checked.result.report, Path(args.output), runin=args.subheadings == "runin", template=template)
     if errors:
         banner = "！" * 30
         _err(banner)
@@ -241,7 +274,8 @@ def cmd_next_year(args) -> int:
     result = _read_clean(args.workbook, "未生成下一年度的填报表。请先改正。")
     if isinstance(result, int):
         return result
-    _out(str(write_next_year(result.report, Path(args.output))))
+    target = _target(args.output, "下一年度填报表.xlsx", [args.workbook], overwrite=args.overwrite)
+    _out(str(write_next_year(result.report, target)))
     return EXIT_OK
 
 
@@ -259,10 +293,12 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("template", help="生成空白的标准填报表（.xlsx）")
     s.add_argument("-o", "--output", metavar="文件", help=f"输出文件（默认：{DEFAULT_TEMPLATE_NAME}）")
+    s.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     s.set_defaults(func=cmd_template)
 
     s = sub.add_parser("example", help="写出内置示例填报表（沙坡头区永康镇 2021 年度）")
     s.add_argument("-o", "--output", metavar="文件", help="输出文件（默认：示例-永康镇2021.xlsx）")
+    s.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     s.set_defaults(func=cmd_example)
 
     s = sub.add_parser("compile", help="检查填报表并生成 Word 报告（.docx）")
@@ -290,6 +326,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("fill", help="由数据 JSON 生成填好的填报表")
     s.add_argument("data", metavar="数据.json")
     s.add_argument("-o", "--output", metavar="文件", required=True, help="输出的 .xlsx 文件")
+    s.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     s.set_defaults(func=cmd_fill)
 
     s = sub.add_parser("rules", help="列出全部检查规则，或说明一条规则")
@@ -319,6 +356,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("next-year", help="由今年的填报表生成下一年度的填报表（结转数、现行有效件数带入）")
     s.add_argument("workbook", metavar="填报表")
     s.add_argument("-o", "--output", metavar="文件", required=True, help="下一年度填报表 .xlsx")
+    s.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     s.set_defaults(func=cmd_next_year)
     return p
 
@@ -330,6 +368,7 @@ _ARGPARSE_ZH = {
     "positional arguments": "参数",
     "options": "选项",
     "show this help message and exit": "显示帮助并退出",
+    "show program's version number and exit": "显示版本并退出",
     "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
     "the following arguments are required: %s": "缺少参数：%s（用了 --last-year 时，请把它放在文件名之后）",
     "unrecognized arguments: %s": "无法识别的参数：%s（选项可放在文件名之前，如 nianbao check --format json 文件.xlsx）",
@@ -364,15 +403,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     with _chinese_argparse():
         parser = _parser()
         args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return EXIT_UNREADABLE
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return EXIT_UNREADABLE
     try:
         return args.func(args)
     except UsageError as exc:
         _err(f"nianbao：{exc}")
         return EXIT_UNREADABLE
     except OutputError as exc:
+        _err(f"nianbao：{exc}")
+        return EXIT_UNREADABLE
+    except MissingResource as exc:
         _err(f"nianbao：{exc}")
         return EXIT_UNREADABLE
     except KeyboardInterrupt:

@@ -410,6 +410,8 @@ FORM_LABEL_COL, FORM_INPUT_COL, FORM_HINT_COL = 1, 2, 3
 GUIDE_FORMAT_CELL = "B3"
 GUIDE_REVISION_CELL = "B4"
 NAME_PREFIX = "nb_"
+# A defined name that marks a workbook written by `nianbao summary` (the sum of several offices)
+SUMMARY_MARK = NAME_PREFIX + "meta_summary"
 
 
 def table_address(table: Table, row: int, col: int) -> str:

@@ -18,6 +18,10 @@ EXAMPLE_JSON = "example-yongkang-2021.json"
 _CHECKOUT = Path(__file__).resolve().parent.parent
 
 
+class MissingResource(Exception):
+    """A file nianbao ships is missing: the installation is broken.  The message is for the user."""
+
+
 def resource(folder: str, name: str) -> Path:
     """The path of a shipped file; ``folder`` is "docx_templates" or "excel_templates"."""
     try:
@@ -29,4 +33,4 @@ def resource(folder: str, name: str) -> Path:
     path = _CHECKOUT / folder / name
     if path.is_file():
         return path
-    raise FileNotFoundError(f"nianbao 的安装不完整：找不到 {folder}/{name}")
+    raise MissingResource(f"nianbao 的安装不完整：找不到 {folder}/{name}。请重新安装 nianbao。")

@@ -118,6 +118,7 @@ class Item:
     errors: int = 0
     first_error: str = ""
     values: tuple = ()  # VALUE_PATHS order
+    summary: bool = False  # the input is itself a summary workbook
 
     def numbers(self) -> dict[tuple, Number | None]:
         return dict(zip(VALUE_PATHS, self.values))
@@ -143,7 +144,7 @@ def read_item(index: int, path: str, display: str) -> Item:
     first = f"{errors[0].where}：{errors[0].message}" if errors else ""
     return Item(index, display, state, office=report.office.get("name", ""), key=office_key(report),
                 year=report.year, errors=len(errors), first_error=first,
-                values=tuple(report.numbers.get(p) for p in VALUE_PATHS))
+                values=tuple(report.numbers.get(p) for p in VALUE_PATHS), summary=checked.result.summary)
 
 
 # ---- the command ------------------------------------------------------------------------------------
@@ -189,6 +190,14 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
             excluded.append((item, f"有 {item.errors} 处错误（如 {item.first_error}）"))
         else:
             included.append(item)
+
+    summaries = [i for i in included if i.summary]
+    if summaries and len(summaries) < len(included):
+        console.print("nianbao：输入中既有机关的填报表，又有 nianbao summary 生成的汇总表，一起汇总会重复计算，已停止：")
+        for item in summaries[:10]:
+            console.print(f"  汇总表：{item.file}（{item.office}）")
+        console.print("逐级汇总时请只给出各下级的汇总表；汇总机关的填报表时请移走汇总表。")
+        return EXIT_USAGE
 
     years: dict[int, list[Item]] = defaultdict(list)
     for item in included:

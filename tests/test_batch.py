@@ -280,3 +280,17 @@ def test_a_report_that_cannot_be_written_does_not_stop_the_others(tmp_path, caps
     rows = status_rows(out)
     assert "报告未能写入" in rows["a.xlsx"]["说明"] and rows["a.xlsx"]["生成的报告"] is None
     assert (out / REPORTS_DIR / "某县乙局2021年政府信息公开工作年度报告.docx").is_file()
+
+
+def test_a_summary_workbook_in_the_inbox_is_not_taken_for_an_office(tmp_path, capsys):
+    box = tmp_path / "in"
+    make_workbook(box, "甲局.xlsx", office_data("某县甲局"))
+    code, _, err = run_cli(capsys, "summary", box, "-o", tmp_path / "汇总.xlsx", "--name", "某县")
+    assert code == 0, err
+    shutil.copy(tmp_path / "汇总.xlsx", box / "汇总.xlsx")
+    code, _, err = run_cli(capsys, "batch", box, "-o", tmp_path / "out", "-j", "1")
+    rows = status_rows(tmp_path / "out")
+    assert rows["汇总.xlsx"]["状态"] == "无法读取" and "汇总表" in rows["汇总.xlsx"]["说明"]
+    assert rows["甲局.xlsx"]["状态"] in ("通过", "有警告")
+    reports = [p.name for p in (tmp_path / "out" / REPORTS_DIR).iterdir()]
+    assert reports == ["某县甲局2021年政府信息公开工作年度报告.docx"]

@@ -204,3 +204,30 @@ def test_summary_output_in_the_input_folder_is_not_summed_again(tmp_path, capsys
         code, _, err = run_cli(capsys, "summary", box, "-o", box / "汇总.xlsx", "--name", "某县")
         assert code == 0, err
     assert read_report(box / "汇总.xlsx").report.numbers[("t2", "fees_wan_yuan")] == Decimal("0.5")
+
+
+def test_an_earlier_summary_in_the_folder_is_not_summed_as_one_more_office(tmp_path, capsys):
+    box = tmp_path / "in"
+    make_workbook(box, "a.xlsx", office_data("某县甲局"))
+    make_workbook(box, "b.xlsx", office_data("某县乙局"))
+    code, _, err = run_cli(capsys, "summary", box, "-o", box / "区汇总.xlsx", "--name", "某县")
+    assert code == 0, err
+    assert read_report(box / "区汇总.xlsx").summary  # the summary workbook says what it is
+    code, out, err = run_cli(capsys, "summary", box, "-o", tmp_path / "again.json")  # another output name
+    assert code == 2 and out == ""
+    assert "区汇总.xlsx" in err and "重复计算" in err
+    assert not (tmp_path / "again.json").exists()
+
+
+def test_summaries_of_counties_sum_into_a_city(tmp_path, capsys):
+    for county, offices in (("甲县", ("甲县教育局", "甲县民政局")), ("乙县", ("乙县教育局",))):
+        folder = tmp_path / county
+        for name in offices:
+            make_workbook(folder, f"{name}.xlsx", office_data(name, fees="0.1"))
+        code, _, err = run_cli(capsys, "summary", folder, "-o", tmp_path / "县" / f"{county}.xlsx", "--name", county)
+        assert code == 0, err
+    code, _, err = run_cli(capsys, "summary", tmp_path / "县", "-o", tmp_path / "市.json", "--name", "某市")
+    assert code == 0, err
+    data = json.loads((tmp_path / "市.json").read_text(encoding="utf-8"), parse_float=Decimal)
+    assert data["t2"]["fees_wan_yuan"] == Decimal("0.3")
+    assert data["t3"]["new"]["natural"] == 3 * 3

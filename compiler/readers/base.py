@@ -38,6 +38,7 @@ class ReadResult:
     constant_totals: set[tuple] = field(default_factory=set)  # totals held as typed values, not formulas
     raw: dict[tuple, Any] = field(default_factory=dict)  # values that are not numbers, as they were
     unread: set[tuple] = field(default_factory=set)  # values not read: their sheet, row or column is gone
+    summary: bool = False  # a workbook written by `nianbao summary`: the sum of several offices, not one
 
     def where(self, path: tuple) -> dict[str, Any]:
         """The location keywords of a finding about ``path``."""

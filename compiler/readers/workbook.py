@@ -135,6 +135,7 @@ class _WorkbookReader:
         if self.inp.macros:
             r.add("WB-MACRO", "这是含宏的工作簿（.xlsm）：宏不会运行，只读取单元格的值。建议另存为 .xlsx 再报送。")
         self._structure_notes()
+        r.summary = self.wb.defined_names.get(fmt.SUMMARY_MARK) is not None
         slots = self._locate(names)
         self._meta(slots)
         for slot in fmt.SLOTS:

@@ -13,7 +13,7 @@ from docxtpl import DocxTemplate
 
 from .. import format2021 as fmt
 from .. import typography as ty
-from ..fileio import atomic_write
+from ..fileio import OutputError, atomic_write
 from ..model import Report, format_number
 from ..resources import DOCX_TEMPLATE, LEAD_TEMPLATE, resource
 
@@ -125,9 +125,22 @@ class _Template(DocxTemplate):
 _ENV = _CompiledOnce(autoescape=True)
 
 
+class TemplateProblem(OutputError):
+    """A Word template (--docx-template) nianbao cannot use; the message says why, in Chinese."""
+
+
 def render_docx(report: Report, runin: bool = True, template: Path | None = None) -> bytes:
-    tpl = _Template(str(template or resource("docx_templates", DOCX_TEMPLATE)))
-    tpl.render(context(report, runin), jinja_env=_ENV, autoescape=True)
+    source = template or resource("docx_templates", DOCX_TEMPLATE)
+    try:
+        tpl = _Template(str(source))
+        tpl.render(context(report, runin), jinja_env=_ENV, autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise TemplateProblem(f"Word 模板 {source} 中的标签有误（技术信息：{exc.message or type(exc).__name__}），"
+                              "请对照内置模板改正 {{ }} 和 {% %} 标签") from exc
+    except Exception as exc:  # python-docx: not a .docx, a damaged package, a missing part
+        if template is None:
+            raise
+        raise TemplateProblem(f"无法使用 Word 模板 {source}：它不是完好的 .docx 文件（{type(exc).__name__}）") from exc
     props = tpl.docx.core_properties
     now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
     props.author = report.office.get("name", "") or "nianbao"
@@ -136,6 +149,33 @@ def render_docx(report: Report, runin: bool = True, template: Path | None = None
     buf = BytesIO()
     tpl.save(buf)
     return buf.getvalue()
+
+
+def check_template(template: Path) -> None:
+    """Refuse a Word template that would not give the official report: render a report with it and look.
+
+    An office may restyle the template in Word, but the six headings and the three tables (with their
+    shapes) must still be there."""
+    from docx import Document
+
+    if not Path(template).is_file():
+        raise TemplateProblem(f"找不到 Word 模板 {template}")
+    sample = Report.empty(fmt.FIRST_YEAR)
+    sample.office["name"] = "模板检查"
+    doc = Document(BytesIO(render_docx(sample, template=Path(template))))
+    texts = {p.text.strip() for p in doc.paragraphs}
+    missing = [h.full for h in fmt.HEADINGS if h.full not in texts]
+    shapes = [(len(t.rows), len(t.columns)) for t in doc.tables]
+    wanted = [(t.n_rows, t.n_cols) for t in fmt.TABLES]
+    if missing or shapes != wanted:
+        problems = []
+        if missing:
+            problems.append("缺少标题：" + "、".join(missing))
+        if shapes != wanted:
+            problems.append(f"应有表二、表三、表四三张表（{'、'.join(f'{r}行×{c}列' for r, c in wanted)}），"
+                            f"实有 {len(shapes)} 张" + (f"（{'、'.join(f'{r}行×{c}列' for r, c in shapes)}）" if shapes else ""))
+        raise TemplateProblem(f"Word 模板 {template} 生成的报告不完整：" + "；".join(problems)
+                              + "。请在内置模板（docx_templates/report-2021.docx）的基础上修改样式，不要删除标题和表格。")
 
 
 def report_filename(report: Report) -> str:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
 
 from .. import format2021 as fmt
 from ..fileio import OutputError, atomic_write
@@ -76,6 +77,7 @@ def summary_workbook(report: Report, included: list["Item"], excluded: list[tupl
     from .workbook import build_workbook
 
     wb = build_workbook(report)
+    wb.defined_names[fmt.SUMMARY_MARK] = DefinedName(fmt.SUMMARY_MARK, attr_text='"汇总"')  # see ReadResult.summary
     title = summary_title(report)
     wb.properties.title = title
     ws = wb.create_sheet(BREAKDOWN_SHEET)
