@@ -197,6 +197,9 @@ def _quotes(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
     for text_path, paragraph in r.report.narrative():
         for quote in rule.params["patterns"]:
             for m in re.finditer(quote["re"], paragraph):
+                before = paragraph[max(0, m.start() - 6):m.start()]
+                if any(word in before for word in rule.params["not_after"]):
+                    continue  # "较上年收到申请5件": not this year's figure
                 quoted = parse_count(m.group("n")) if "n" in m.re.groupindex else 0
                 values = [numbers.get(p) for p in quote["paths"]]
                 if quoted is None or None in values:

@@ -125,7 +125,8 @@ RULES: tuple[Rule, ...] = (
     Rule("TXT-W4", W, "正文中的数字与表格不符", BASIS_ART50,
          "正文中引用的数字（如“收到政府信息公开申请8件”“未收到政府信息公开申请”“行政复议2件”）应与表格一致。",
          kind="quotes",
-         params={"patterns": (
+         # a figure right after "not_after" words is last year's or a change ("较上年收到申请5件"), not this year's
+         params={"not_after": ("上年", "去年", "上一年", "同比", "较", "比"), "patterns": (
              # "re": a regular expression (with a group "n" for a quoted number; without, it quotes 0);
              # "paths": the table values whose sum it quotes; "also": another sum it may quote instead
              {"re": r"(?:共|新)?(?:收到|受理|新收)(?:各类|依申请公开的?)?(?:政府信息)?(?:公开)?申请(?:共计?|数量?为?|总数为?)?"
@@ -152,12 +153,12 @@ RULES: tuple[Rule, ...] = (
          kind="period",
          params={"patterns": (
              # (regular expression with a group "y", what the year is of)
-             (r"统计(?:数据|期限|时限|时间|区间|范围)[^。；]{0,12}?(?P<y>\d{4})\s*年\s*1\s*月\s*1\s*日", "统计期限"),
-             (r"(?:数据|统计|报告)[^。；，]{0,6}?(?:期限|时限|时间|区间|范围|期间)[^。；]{0,8}?(?P<y>\d{4})\s*年(?:度|\s*1\s*月\s*1\s*日)",
+             (r"统计(?:数据|期限|时限|时间|区间|范围|期间)[^。；，]{0,12}?(?P<y>\d{4})\s*年\s*1\s*月\s*1\s*日", "统计期限"),
+             (r"统计(?:数据的?)?(?:期限|时限|时间|区间|范围|期间)(?:为|是|：|:)\s*(?P<y>\d{4})\s*年度?(?![^。；]{0,6}(?:相比|比较))",
               "统计期限"),
              (r"(?:从|自)\s*(?P<y>\d{4})\s*年\s*1\s*月\s*1\s*日[^。；]{0,8}?(?:至|到)[^。；]{0,12}?12\s*月\s*31\s*日[^。；]{0,6}?"
               r"(?:止)?[^。]{0,10}?统计", "统计期限"),
-             (r"1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|到)\s*(?P<y>\d{4})\s*年\s*12\s*月\s*31\s*日", "统计期限的截止日期"),
+             (r"统计[^。；]{0,20}?1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|到)\s*(?P<y>\d{4})\s*年\s*12\s*月\s*31\s*日", "统计期限的截止日期"),
              (r"现发布《[^》]*?(?P<y>\d{4})\s*年(?:度)?政府信息公开工作年度报告》", "报告名称中的年度"),
          )}),
     Rule("INFO-REQ", E, "基本信息必填项为空", BASIS_ART50,

@@ -338,3 +338,29 @@ def test_rules_are_data_with_chinese_titles_and_a_basis():
 
 def test_sums_of_the_format_have_rules():
     assert {s.rule for s in fmt.SUMS} <= set(RULES_BY_CODE)
+
+
+@pytest.mark.parametrize("sentence", [
+    "报告期间，与2020年度相比，主动公开政府信息增长15%。",
+    "组织对2018年1月1日至2020年12月31日期间制发的行政规范性文件进行了全面清理。",
+    "在2022年的工作中主要从以下几个方面改进。",
+    "较上年收到政府信息公开申请5件增加了3件。",
+])
+def test_ordinary_sentences_are_not_taken_for_a_wrong_period_or_figure(tmp_path, capsys, sentence):
+    data = example_data()
+    data["text"]["overview"] = [sentence]
+    _, findings = check_json(capsys, workbook(tmp_path, "ok.xlsx", data=data))
+    assert not of(findings, "TXT-X3") and not of(findings, "TXT-W4"), findings
+
+
+@pytest.mark.parametrize("sentence,year", [
+    ("本报告中所列数据的统计期限自2020年1月1日起至2020年12月31日止。", 2020),
+    ("本报告统计时间为2020年度。", 2020),
+    ("统计数据从2021年1月1日至2020年12月31日。", 2020),
+])
+def test_a_copied_statistics_period_is_caught(tmp_path, capsys, sentence, year):
+    data = example_data()
+    data["text"]["overview"] = [sentence]
+    _, findings = check_json(capsys, workbook(tmp_path, "bad.xlsx", data=data))
+    hit = of(findings, "TXT-X3")
+    assert hit and hit[0]["actual"] == year and hit[0]["cell"] == "B5", findings
