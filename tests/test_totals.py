@@ -58,3 +58,13 @@ def test_a_total_overwritten_with_a_wrong_constant_is_reported_not_printed(tmp_p
     assert code == 1 and out == ""
     assert "表三!J30: T3-I" in err and "应为 2" in err and "实为 5" in err
     assert not any((tmp_path / "out").glob("*.docx")) if (tmp_path / "out").exists() else True
+
+
+def test_a_changed_total_formula_showing_another_number_is_an_error(tmp_path, capsys):
+    """The office's screen shows 5 (its own formula), the parts add up to 4: never print either silently."""
+    edited = edit_workbook(EXAMPLE_XLSX, tmp_path / "e.xlsx", {("表四", "A7"): 4, ("表四", "E7"): "=A7+B7+C7+D7+1"})
+    _set_cached_value(edited, "表四", "E7", 5)
+    code, out, err = run_cli(capsys, "compile", edited, "-o", tmp_path / "out")
+    assert code == 1 and out == ""
+    assert "表四!E7: WB-FORMULA" in err and "表中显示 5" in err
+    assert "表四!E7: T4-I3 错误 行政复议·总计 应为 4" in err and "实为 5" in err

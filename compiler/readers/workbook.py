@@ -465,8 +465,11 @@ class _WorkbookReader:
             what = next(s for s in fmt.SUMS if s.total == path).what
             shows = cell.cached if isinstance(cell.cached, (int, float)) and not isinstance(cell.cached, bool) else None
             if shows is not None and computed is not None and shows != computed:
-                r.add("WB-FORMULA", f"{label_text(path)} 的公式被改成了 {shown(str(cell.value))}，表中显示 {shown(shows)}；"
-                                    f"报告按{what}写 {format_number(computed)}。请恢复模板的求和公式",
+                # the office sees another number than the sum: keep what it sees, so that the sum's rule
+                # reports the difference (the report never silently prints a number the sheet does not show)
+                r.report.numbers[path] = int(shows) if float(shows).is_integer() else shows
+                r.add("WB-FORMULA", f"{label_text(path)} 的公式被改成了 {shown(str(cell.value))}，表中显示 {shown(shows)}，"
+                                    f"而{what}是 {format_number(computed)}。请恢复模板的求和公式",
                       path, expected=computed, actual=shows)
             else:
                 result = f"，为 {format_number(computed)}" if computed is not None else ""
