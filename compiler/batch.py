@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .diagnostics import Finding, Severity, sort_key
-from .fileio import OutputError, atomic_write
+from .fileio import OutputError, atomic_write, check_writable, reason
 from .inputs import find_inputs, office_key
 from .model import Report, safe_filename
 from .rules import finding
@@ -88,6 +88,7 @@ class Outcome:
     staged: str | None = None  # where the compiled report waits (staging folder)
     last_file: str = ""  # last year's file it was checked against
     notes: list[str] = field(default_factory=list)  # for the 说明 column
+    write_failed: bool = False  # the report could not be written (a problem of the output, not of the file)
 
     @property
     def errors(self) -> int:
@@ -158,8 +159,13 @@ def _process(index: int, path: str, display: str) -> Outcome:
         from .writers.docx import render_docx, report_filename
         out.report_name = report_filename(report)
         staged = _STAGING / f"{index}.docx"
-        atomic_write(staged, render_docx(report, runin=_RUNIN))
-        out.staged = str(staged)
+        try:
+            atomic_write(staged, render_docx(report, runin=_RUNIN))
+        except OutputError as exc:  # our disk, not the office's file: keep its status, say what happened
+            out.notes.append(f"报告未能写入：{exc}")
+            out.write_failed = True
+        else:
+            out.staged = str(staged)
     return out
 
 
@@ -341,7 +347,8 @@ def run_batch(paths: list[Path], outdir: Path, jobs: int | None = 0, last_year: 
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹 {outdir}：{exc.strerror or exc}") from exc
+        raise OutputError(f"无法创建输出文件夹 {outdir}：{reason(exc)}") from exc
+    check_writable(outdir / STATUS_FILE)  # not after an hour of work: the status workbook may be open in Excel
     n_jobs = _jobs(jobs, len(files))
 
     last_index: dict[str, list[tuple[str, int | None]]] = {}
@@ -495,6 +502,8 @@ def _finish(outdir: Path, entries: list[_Entry], spool, console) -> _Summary:
                 written.add(target)
                 summary.reports += 1
                 report_path = str(target.relative_to(outdir))
+        elif o.write_failed:
+            summary.not_written += 1  # the note says why
         elif o.status in (STATUS_OK, STATUS_WARN):  # pragma: no cover - jobs always compile these
             o.notes.append("未生成报告")
         elif o.status == STATUS_ERROR:
@@ -548,7 +557,7 @@ def _move(src: Path, dst: Path) -> None:
     except PermissionError as exc:
         raise OutputError(f"无法写入 {dst}：文件可能正在 Word 或 WPS 中打开，请关闭后重试") from exc
     except OSError as exc:
-        raise OutputError(f"无法写入 {dst}：{exc.strerror or exc}") from exc
+        raise OutputError(f"无法写入 {dst}：{reason(exc)}") from exc
 
 
 def _remove(path: str) -> None:

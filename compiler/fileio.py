@@ -25,7 +25,7 @@ def atomic_write(path: Path, data: bytes) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹 {folder}：{_reason(exc)}") from exc
+        raise OutputError(f"无法创建输出文件夹 {folder}：{reason(exc)}") from exc
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -38,8 +38,8 @@ def atomic_write(path: Path, data: bytes) -> Path:
     except OSError as exc:
         if isinstance(exc, PermissionError) and path.exists():
             raise OutputError(f"无法写入 {path}：文件可能正在 Word、WPS 或 Excel 中打开，请关闭后重试"
-                              f"（{_reason(exc)}）") from exc
-        raise OutputError(f"无法写入 {path}：{_reason(exc)}") from exc
+                              f"（{reason(exc)}）") from exc
+        raise OutputError(f"无法写入 {path}：{reason(exc)}") from exc
     finally:
         if tmp_name is not None:
             try:
@@ -49,7 +49,22 @@ def atomic_write(path: Path, data: bytes) -> Path:
     return path
 
 
-def _reason(exc: OSError) -> str:
+def check_writable(path: Path) -> None:
+    """Say now, before any work, when ``path`` cannot be written (a folder, or a file open in Excel)."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"无法写入 {path}：同名的文件夹已存在")
+    if path.exists():
+        try:
+            with open(path, "r+b"):
+                pass
+        except OSError as exc:
+            raise OutputError(f"无法写入 {path}：文件可能正在 Excel、WPS 或 Word 中打开，请关闭后重试"
+                              f"（{reason(exc)}）") from exc
+
+
+def reason(exc: OSError) -> str:
+    """An operating-system error in Chinese."""
     reasons = {
         errno.EACCES: "没有写入权限",
         errno.EPERM: "没有写入权限",
@@ -58,8 +73,14 @@ def _reason(exc: OSError) -> str:
         errno.ENOENT: "路径不存在",
         errno.ENOTDIR: "路径中有一项不是文件夹",
         errno.EISDIR: "同名的文件夹已存在",
+        errno.EEXIST: "同名的文件已存在",
+        errno.ENAMETOOLONG: "文件名或路径太长",
+        errno.EBUSY: "文件正被其他程序使用",
+        errno.EMFILE: "打开的文件太多",
+        errno.EIO: "磁盘读写出错",
+        errno.EDQUOT: "磁盘配额已满",
     }
-    return reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    return reasons.get(exc.errno or 0, f"系统错误 {exc.errno}" if exc.errno else "系统错误")
 
 
 FIXED_ZIP_TIME = (2021, 9, 26, 0, 0, 0)  # the day the 2021 format was signed

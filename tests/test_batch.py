@@ -294,3 +294,37 @@ def test_a_summary_workbook_in_the_inbox_is_not_taken_for_an_office(tmp_path, ca
     assert rows["甲局.xlsx"]["状态"] in ("通过", "有警告")
     reports = [p.name for p in (tmp_path / "out" / REPORTS_DIR).iterdir()]
     assert reports == ["某县甲局2021年政府信息公开工作年度报告.docx"]
+
+
+def test_a_status_workbook_that_cannot_be_written_stops_the_batch_before_any_work(tmp_path, capsys):
+    box = tmp_path / "in"
+    make_workbook(box, "甲局.xlsx", office_data("某县甲局"))
+    out = tmp_path / "out"
+    (out / STATUS_FILE).mkdir(parents=True)  # as good as locked: it cannot be replaced
+    code, _, err = run_cli(capsys, "batch", box, "-o", out, "-j", "1")
+    assert code == 2 and "校验结果.xlsx" in err
+    assert not (out / REPORTS_DIR).exists()  # nothing half-done
+
+
+def test_a_report_the_disk_refuses_is_not_blamed_on_the_office(tmp_path, capsys, monkeypatch):
+    import compiler.batch as batch
+    from compiler.fileio import OutputError
+
+    box = tmp_path / "in"
+    make_workbook(box, "甲局.xlsx", office_data("某县甲局"))
+
+    real_write = batch.atomic_write
+
+    def full_disk(path, data):  # the disk fills up while the reports are written
+        if STAGING_PREFIX in str(path):
+            raise OutputError(f"无法写入 {path}：磁盘空间不足")
+        return real_write(path, data)
+
+    monkeypatch.setattr(batch, "atomic_write", full_disk)
+    code, _, err = run_cli(capsys, "batch", box, "-o", tmp_path / "out", "-j", "1")
+    assert code == 1
+    rows = status_rows(tmp_path / "out")
+    row = rows["甲局.xlsx"]
+    assert row["状态"] in ("通过", "有警告") and row["机关名称"] == "某县甲局"
+    assert "磁盘空间不足" in row["说明"]
+    assert not (tmp_path / "out" / REPLIES_DIR).exists() or not any((tmp_path / "out" / REPLIES_DIR).iterdir())

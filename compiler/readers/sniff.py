@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
+from ..fileio import reason
+
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a standard workbook is about 30 KB
 MAX_JSON_BYTES = 20 * 1024 * 1024
 MAX_PART_BYTES = 40 * 1024 * 1024  # one part of the zip, uncompressed
@@ -60,7 +62,7 @@ def sniff(path: Path) -> Input:
     except PermissionError as exc:
         raise Unreadable(f"没有权限读取文件 {path}") from exc
     except OSError as exc:
-        raise Unreadable(f"读取文件 {path} 失败：{exc.strerror or exc}") from exc
+        raise Unreadable(f"读取文件 {path} 失败：{reason(exc)}") from exc
     if not data:
         raise Unreadable("文件是空的（0 字节），可能保存或拷贝时出了问题。")
     suffix = path.suffix.lower()
