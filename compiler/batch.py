@@ -150,6 +150,8 @@ def _process(index: int, path: str, display: str) -> Outcome:
         if last is not None:
             out.last_file = last.file
     out.findings = all_findings(result, last)
+    if _LAST_INDEX and last is None:
+        out.findings.append(finding("YEAR-NOLAST", out.notes[-1] if out.notes else "未做跨年度检查", file=display))
     out.figures = tuple(_figure(report, paths) for _, paths in KEY_FIGURES)
     if has_errors(out.findings):
         out.status = STATUS_ERROR

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import format2021 as fmt
@@ -101,8 +102,8 @@ def _carry(rule: Rule, r: ReadResult, last: ReadResult) -> Iterator[Finding]:
         actual, expected = r.report.numbers.get(this_path), last.report.numbers.get(last_path)
         if actual is None or expected is None or actual == expected:
             continue
-        yield _at(rule, r, this_path, f"{label_text(this_path)} 应为 {_n(expected)}（上年报告 {label_text(last_path)}），"
-                                      f"实为 {_n(actual)}", expected=expected, actual=actual)
+        yield _at(rule, r, this_path, f"{label_text(this_path)} 应为 {_n(expected)}（上年报告 {Path(last.file).name} 的"
+                                      f"“{label_text(last_path)}”），实为 {_n(actual)}", expected=expected, actual=actual)
 
 
 @kind("stock")

@@ -18,7 +18,7 @@ from .inputs import find_inputs, office_key
 from .pipeline import Checked, load, run_checks_on
 from .readers import ReadResult
 from .resources import EXAMPLE_WORKBOOK, MissingResource, resource
-from .rules import RULES, RULES_BY_CODE, describe
+from .rules import RULES, RULES_BY_CODE, describe, finding
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 DEFAULT_TEMPLATE_NAME = "政府信息公开年度报告填报表.xlsx"
@@ -137,8 +137,16 @@ def cmd_fill(args) -> int:
 # ---- check / compile -----------------------------------------------------------------------------
 
 
+def _existing(paths: Sequence[str], option: str) -> Sequence[str]:
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise UsageError(f"{option} 给出的文件或文件夹不存在：{'、'.join(missing)}")
+    return paths
+
+
 def _last_year_index(paths: Sequence[str]) -> dict[str, list[ReadResult]]:
     """Last year's reports by office name (an office may have several years among them)."""
+    _existing(paths, "--last-year")
     index: dict[str, list[ReadResult]] = {}
     for path in _expand(paths):
         checked = load(path)
@@ -169,6 +177,13 @@ def _match_last(result: ReadResult, index: dict[str, list[ReadResult]], single: 
     return None
 
 
+def no_last_year(result: ReadResult) -> Finding:
+    year = result.report.year
+    wanted = f"{year - 1} 年度" if year is not None else "上一年度"
+    return finding("YEAR-NOLAST", f"--last-year 的文件中没有“{result.report.office.get('name', '') or '（机关名称为空）'}”"
+                                  f"{wanted}的报告，未做跨年度检查", file=result.file)
+
+
 def _expand(paths: Sequence[str]) -> list[str]:
     return [str(p) for p in find_inputs([Path(p) for p in paths])]
 
@@ -183,7 +198,10 @@ def cmd_check(args) -> int:
         checked = load(path)
         last = _match_last(checked.result, index, single=len(files) == 1) \
             if index and checked.result is not None else None
-        results.append(run_checks_on(checked, last))
+        checked = run_checks_on(checked, last)
+        if index and checked.result is not None and last is None:
+            checked.findings.append(no_last_year(checked.result))
+        results.append(checked)
     findings = [f for c in results for f in c.findings]
     if args.format == "json":
         _out(render_json(findings))
@@ -260,7 +278,8 @@ def cmd_rules(args) -> int:
 def cmd_batch(args) -> int:
     from .batch import run_batch
     return run_batch([Path(p) for p in args.paths], Path(args.output), jobs=args.jobs,
-                     last_year=[Path(p) for p in args.last_year or []], runin=args.subheadings == "runin")
+                     last_year=[Path(p) for p in _existing(args.last_year or [], "--last-year")],
+                     runin=args.subheadings == "runin")
 
 
 def cmd_summary(args) -> int:
@@ -270,10 +289,17 @@ def cmd_summary(args) -> int:
 
 
 def cmd_next_year(args) -> int:
-    from .nextyear import write_next_year
+    from .checks import run_checks
+    from .nextyear import CARRIED_TABLES, write_next_year
     result = _read_clean(args.workbook, "未生成下一年度的填报表。请先改正。")
     if isinstance(result, int):
         return result
+    wrong = [f for f in run_checks(result) if f.severity is Severity.ERROR and f.path and f.path[0] in CARRIED_TABLES]
+    if wrong and not args.force:
+        _err(render_human(wrong))
+        _err(f"上面 {len(wrong)} 处错误在要带入下一年度的表格里（结转数、现行有效件数可能不对），"
+             "未生成下一年度的填报表。请先改正；确需生成可加 --force。")
+        return EXIT_ERRORS
     target = _target(args.output, "下一年度填报表.xlsx", [args.workbook], overwrite=args.overwrite)
     _out(str(write_next_year(result.report, target)))
     return EXIT_OK
@@ -357,6 +383,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("workbook", metavar="填报表")
     s.add_argument("-o", "--output", metavar="文件", required=True, help="下一年度填报表 .xlsx")
     s.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    s.add_argument("--force", action="store_true", help="今年的表二、表三有错误也生成（结转数按填写的数带入）")
     s.set_defaults(func=cmd_next_year)
     return p
 

@@ -28,6 +28,7 @@ REFERENCE_WIDTH = 60
 COMMENT_AUTHOR = "nianbao"
 
 CARRY = (("t3", "carried_out"), ("t3", "carried_in"))  # last year's row -> this year's row
+CARRIED_TABLES = ("t2", "t3")  # an error in these tables may carry a wrong number into next year
 STOCK_ROWS = tuple(key for key, _ in fmt.T2_DOCS)
 
 

@@ -25,7 +25,7 @@ class Rule:
     title: str
     basis: str
     explanation: str
-    stage: str = "report"  # read | report | years | batch
+    stage: str = "report"  # read | report | years | batch | match
     kind: str = ""  # what the check engine runs (stage report/years)
     params: dict[str, Any] = field(default_factory=dict)
 
@@ -69,6 +69,9 @@ RULES: tuple[Rule, ...] = (
          "请直接填数字，或在 Excel/WPS 中打开后保存。", stage="read"),
     Rule("WB-MACRO", W, "含宏的工作簿", "nianbao 标准填报表",
          ".xlsm 文件中的宏不会运行，nianbao 只读取单元格的值。建议另存为 .xlsx。", stage="read"),
+    Rule("YEAR-NOLAST", I, "没有对应的上年度报告", "nianbao check/batch --last-year",
+         "给出了上年度的文件（--last-year），但其中没有这个机关（按机关名称）上一年度的报告，"
+         "所以没有做跨年度检查（上年结转、现行有效件数、正文雷同）。", stage="match"),
     Rule("BATCH-DUP", E, "同一机关同一年度报送了不止一份", "nianbao batch",
          "批量处理时，同一机关（按机关名称）同一年度有两份或更多填报表。无法确定以哪一份为准，"
          "这些文件都不生成报告，退回说明请对方确认后只报送一份。", stage="batch"),
@@ -200,7 +203,7 @@ def finding(code: str, message: str, **where: Any) -> Finding:
 
 def describe(rule: Rule) -> str:
     stage = {"read": "读取时检查", "report": "检查报告内容", "years": "需要 --last-year（上年报告）",
-             "batch": "批量处理（nianbao batch）时检查"}[rule.stage]
+             "batch": "批量处理（nianbao batch）时检查", "match": "按机关名称对应上年度文件时"}[rule.stage]
     return (f"{rule.code}  {rule.severity.zh}  {rule.title}\n"
             f"  依据：{rule.basis}\n"
             f"  说明：{rule.explanation}\n"

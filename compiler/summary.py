@@ -24,7 +24,7 @@ from typing import Iterable
 from . import format2021 as fmt
 from .model import Number, Report
 
-DEFAULT_AREA = "汇总"
+DEFAULT_AREA = "本地区"  # the area's name when --name is not given
 SUFFIXES = (".json", ".xlsx", ".docx")
 VALUE_PATHS: tuple[tuple, ...] = tuple(c.path for t in fmt.TABLES for c in sorted(t.values(), key=lambda c: (c.row, c.col)))
 AMOUNT_PATHS = frozenset(c.path for t in fmt.TABLES for c in t.values() if c.value_kind == fmt.AMOUNT)

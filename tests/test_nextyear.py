@@ -109,3 +109,14 @@ def test_next_year_needs_a_year(tmp_path, capsys):
     code, _, err = run_cli(capsys, "next-year", src, "-o", tmp_path / "new.xlsx")
     assert code == 2 and "报告年度" in err
     assert not (tmp_path / "new.xlsx").exists()
+
+
+def test_next_year_refuses_to_carry_numbers_the_checks_say_are_wrong(tmp_path, capsys):
+    from conftest import edit_workbook
+    src = make_workbook(tmp_path, "2021.xlsx", office_data("某县甲局"))
+    bad = edit_workbook(src, tmp_path / "bad.xlsx", {("表三", "D7"): 9})  # 一+二 ≠ 三+四
+    code, out, err = run_cli(capsys, "next-year", bad, "-o", tmp_path / "2022.xlsx")
+    assert code == 1 and "T3-S1" in err and "--force" in err
+    assert not (tmp_path / "2022.xlsx").exists()
+    code, out, err = run_cli(capsys, "next-year", bad, "-o", tmp_path / "2022.xlsx", "--force")
+    assert code == 0 and (tmp_path / "2022.xlsx").exists()

@@ -67,8 +67,8 @@ def test_fees_are_summed_exactly():
     assert total.numbers[("t2", "fees_wan_yuan")] == Decimal("0.3")
     assert 0.1 + 0.2 != 0.3  # what float would have given
     assert json.loads(summary_json(total))["t2"]["fees_wan_yuan"] == 0.3
-    assert total.office["name"] == "汇总"
-    assert summary_title(total) == "汇总2021年政府信息公开工作年度报告数据汇总"
+    assert total.office["name"] == "本地区"
+    assert summary_title(total) == "本地区2021年政府信息公开工作年度报告数据汇总"
 
 
 def test_mixed_years_are_refused_by_the_model():
@@ -115,7 +115,7 @@ def test_summary_include_invalid(county, tmp_path, capsys):
     code, _, stderr = run_cli(capsys, "summary", county, "-o", out, "--include-invalid")
     assert code == 1 and "戊-损坏.xlsx" in stderr and "有错误的文件按原数计入" in stderr
     total = read_report(out).report
-    assert total.office["name"] == "汇总"
+    assert total.office["name"] == "本地区"
     assert total.numbers == _sum_of([county / "甲.xlsx", county / "乙.xlsx", county / "丙.json", county / "丁-有错误.xlsx"])
     assert total.numbers[("t2", "fees_wan_yuan")] == Decimal("112.8")
 
