@@ -122,6 +122,9 @@ def _stock(rule: Rule, r: ReadResult, last: ReadResult) -> Iterator[Finding]:
                       expected=expected, actual=valid)
 
 
+_T2_LABEL = dict(fmt.T2_DOC_COLUMNS)
+
+
 @kind("not_more")
 def _not_more(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
     numbers = r.report.numbers
@@ -131,8 +134,9 @@ def _not_more(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
             continue
         if made > valid + repealed:
             path = ("t2", row, "made")
-            yield _at(rule, r, path, f"{label_text(path)} 为 {_n(made)}，大于现行有效件数 {_n(valid)} 与本年废止件数 "
-                                     f"{_n(repealed)} 之和 {_n(valid + repealed)}", expected=valid + repealed, actual=made)
+            yield _at(rule, r, path, f"{label_text(path)} 为 {_n(made)}，大于{_T2_LABEL['valid']} {_n(valid)} 与"
+                                     f"{_T2_LABEL['repealed']} {_n(repealed)} 之和 {_n(valid + repealed)}",
+                      expected=valid + repealed, actual=made)
 
 
 # ---- plausibility -----------------------------------------------------------------------------
@@ -257,9 +261,10 @@ def _year_range(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
     if year is None:
         return
     this_year = datetime.date.today().year
-    if year < rule.params["first"]:
-        yield _at(rule, r, ("year",), f"报告年度为 {year}：2021 年格式从 2021 年度起使用，2020 年度及以前的报告用 2019 年格式",
-                  actual=year)
+    first = rule.params["first"]
+    if year < first:
+        yield _at(rule, r, ("year",), f"报告年度为 {year}：现行格式（{fmt.FORMAT_TITLE}）从 {first} 年度起使用，"
+                                      f"{first - 1} 年度及以前的报告用 2019 年试行格式", actual=year)
     elif year > this_year:
         yield _at(rule, r, ("year",), f"报告年度为 {year}，晚于今年（{this_year} 年）", actual=year)
 

@@ -15,7 +15,7 @@ Every value of a report has a *key path*, a tuple of data-model keys:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterator
 
 from openpyxl.utils import get_column_letter
@@ -131,7 +131,7 @@ def _text_parts() -> tuple[TextPart, ...]:
 
 
 TEXT_PARTS: tuple[TextPart, ...] = _text_parts()
-TEXT_LIST_KEYS = ("lead", "overview", "proactive", "requests", "appeals", "problems", "other")
+TEXT_LIST_KEYS = ("lead",) + tuple(h.text_key for h in HEADINGS)  # lead, overview, proactive, … other
 
 # --------------------------------------------------------------------------
 # Tables
@@ -407,8 +407,7 @@ TABLE_TOP_ROW = 4  # official table row 0 is sheet row 4 (row 1 title, row 2 che
 STATUS_CELL = "A2"  # the one-line 勾稽关系 status on each table sheet
 FORM_FIRST_ROW = 4  # first input row on 基本信息 and 正文
 FORM_LABEL_COL, FORM_INPUT_COL, FORM_HINT_COL = 1, 2, 3
-GUIDE_FORMAT_CELL = "B3"
-GUIDE_REVISION_CELL = "B4"
+GUIDE_META_ROWS = {"format": 3, "revision": 4}  # 填报说明: label in column A, value in column B
 NAME_PREFIX = "nb_"
 # A defined name that marks a workbook written by `nianbao summary` (the sum of several offices)
 SUMMARY_MARK = NAME_PREFIX + "meta_summary"
@@ -442,11 +441,10 @@ class Slot:
 
 
 def _slots() -> tuple[Slot, ...]:
-    slots: list[Slot] = [
-        Slot(("meta", "format"), SHEET_GUIDE, GUIDE_FORMAT_CELL, "格式版本", kind="meta"),
-        Slot(("meta", "revision"), SHEET_GUIDE, GUIDE_REVISION_CELL, "模板版本", kind="meta"),
-    ]
+    slots: list[Slot] = []
     col = get_column_letter(FORM_INPUT_COL)
+    for key, label in (("format", "格式版本"), ("revision", "模板版本")):
+        slots.append(Slot(("meta", key), SHEET_GUIDE, f"{col}{GUIDE_META_ROWS[key]}", label, kind="meta"))
     slots.append(Slot(("year",), SHEET_INFO, f"{col}{FORM_FIRST_ROW}", YEAR_LABEL, kind="year"))
     for i, f in enumerate(OFFICE_FIELDS):
         slots.append(Slot(("office", f.key), SHEET_INFO, f"{col}{FORM_FIRST_ROW + 1 + i}", f.label, kind="office"))

@@ -57,16 +57,14 @@ GUIDE_TITLE = "政府信息公开工作年度报告 填报表"
 GUIDE_LINES = (
     "本表按" + fmt.FORMAT_TITLE + "制作，用 nianbao 生成 Word 格式的年度报告。",
     "1. 只在浅黄色单元格中填写。其他单元格已锁定（工作表保护没有密码，但请不要改动标签、插入或删除行列）。",
-    "2. “基本信息”：机关名称和报告年度必须填写；报告年度是统计数据所属的年度（如 2021 年的报告在 2022 年 1 月发布，年度填 2021）。",
-    "3. “正文”：每个单元格写一个部分，可以写多段，段与段之间按 Alt+Enter 换行（WPS 相同）。段首不必空格，生成的文档会自动首行缩进。",
+    f"2. “{fmt.SHEET_INFO}”：机关名称和报告年度必须填写；报告年度是统计数据所属的年度（如 2021 年的报告在 2022 年 1 月发布，年度填 2021）。",
+    f"3. “{fmt.SHEET_TEXT}”：每个单元格写一个部分，可以写多段，段与段之间按 Alt+Enter 换行（WPS 相同）。段首不必空格，生成的文档会自动首行缩进。",
     "4. “开头段”可以留空，nianbao 会按基本信息写出标准开头段（法律依据、统计期限、发布网站、联系方式）。",
-    "5. “表二”“表三”“表四”的数字单元格已预填 0。没有发生的事项保持 0，不要留空，也不要填“/”“—”“无”。",
-    "6. 灰色的“总计”由公式自动计算，不用填写。表头下方一行显示勾稽关系是否全部通过；不一致的单元格变红，详见“校验”表。",
+    "5. " + "".join(f"“{t.sheet}”" for t in fmt.TABLES) + "的数字单元格已预填 0。没有发生的事项保持 0，不要留空，也不要填“/”“—”“无”。",
+    "6. 灰色的“总计”由公式自动计算，不用填写。表头下方一行显示勾稽关系是否全部通过；不一致的单元格变红，详见“" + fmt.SHEET_CHECK + "”表。",
     "7. 表三每一列：一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理。",
     "8. 填好后保存为 .xlsx 文件，运行 nianbao check 文件名.xlsx 检查，运行 nianbao compile 文件名.xlsx 生成报告。",
 )
-FORMAT_LABEL = "格式版本"
-REVISION_LABEL = "模板版本"
 REVISION_TEXT = f"nianbao 模板第 {fmt.TEMPLATE_REVISION} 版"
 FORM_HEADERS = ("项目", "填写内容", "说明")
 # A column of 正文 under this header (in the header row) holds last year's text for reference
@@ -134,14 +132,17 @@ class LiveCheck:
 def live_checks() -> tuple[LiveCheck, ...]:
     checks: list[LiveCheck] = []
     t2 = fmt.TABLES_BY_KEY["t2"]
+    t2_cols = dict(fmt.T2_DOC_COLUMNS)
     for key, label in fmt.T2_DOCS:
         checks.append(LiveCheck(t2, "T2-W2", ("t2", key, "made"), (("t2", key, "valid"), ("t2", key, "repealed")),
-                                compare="<=", note=f"{label}：本年制发件数 ≤ 现行有效件数 + 本年废止件数"))
+                                compare="<=", note=f"{label}：{t2_cols['made']} ≤ {t2_cols['valid']} + {t2_cols['repealed']}"))
     t3 = fmt.TABLES_BY_KEY["t3"]
+    rows = {key: fmt.t3_row_label(path) for key, path in fmt.T3_ROWS}
     for col, label in fmt.T3_COLUMNS:
         checks.append(LiveCheck(t3, "T3-S1", ("t3", "carried_out", col),
                                 (("t3", "new", col), ("t3", "carried_in", col)), (("t3", "total_handled", col),),
-                                note=f"{label}：四、结转下年度 = 一 + 二 − （七）总计"))
+                                note=f"{label}：{rows['carried_out']} = {rows['new'][:1]} + {rows['carried_in'][:1]} − "
+                                     f"{rows['total_handled']}"))
     for s in fmt.SUMS:
         table = fmt.TABLES_BY_KEY[s.total[0]]
         _, cell = fmt.VALUE_CELLS[s.total]
@@ -173,12 +174,11 @@ LINE_HEIGHT = 14.5
 def _guide() -> XSheet:
     sh = XSheet(fmt.SHEET_GUIDE, col_widths={"A": 14, "B": 96}, tab_color="5B9BD5")
     sh.add(XCell("A1", GUIDE_TITLE, "title", merge="A1:B1"))
-    sh.add(XCell(fmt.GUIDE_FORMAT_CELL.replace("B", "A"), FORMAT_LABEL, "form_label"))
-    sh.add(XCell(fmt.GUIDE_FORMAT_CELL, fmt.FORMAT_ID, "meta", slot=fmt.SLOTS_BY_PATH[("meta", "format")],
-                 align="left"))
-    sh.add(XCell(fmt.GUIDE_REVISION_CELL.replace("B", "A"), REVISION_LABEL, "form_label"))
-    sh.add(XCell(fmt.GUIDE_REVISION_CELL, REVISION_TEXT, "meta", slot=fmt.SLOTS_BY_PATH[("meta", "revision")],
-                 align="left"))
+    label_col = get_column_letter(fmt.FORM_LABEL_COL)
+    for key, value in (("format", fmt.FORMAT_ID), ("revision", REVISION_TEXT)):
+        slot = fmt.SLOTS_BY_PATH[("meta", key)]
+        sh.add(XCell(f"{label_col}{fmt.GUIDE_META_ROWS[key]}", slot.label, "form_label"))
+        sh.add(XCell(slot.address, value, "meta", slot=slot, align="left"))
     first = 6
     for i, line in enumerate(GUIDE_LINES):
         row = first + i

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import format2021 as fmt
 from .diagnostics import Finding, Severity
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
-BASIS_FORMAT = "国办公开办函〔2021〕30号《中华人民共和国政府信息公开工作年度报告格式》"
+BASIS_FORMAT = fmt.FORMAT_TITLE
 BASIS_ART50 = "《中华人民共和国政府信息公开条例》第五十条"
 
 
@@ -169,7 +170,7 @@ RULES: tuple[Rule, ...] = (
          kind="required", params={"paths": (("office", "name"), ("year",))}),
     Rule("INFO-YEAR", E, "报告年度不在有效范围", BASIS_FORMAT,
          "2021 年格式用于 2021 年度及以后的报告；报告年度也不能晚于今年。",
-         kind="year_range", params={"first": 2021}),
+         kind="year_range", params={"first": fmt.FIRST_YEAR}),
     Rule("INFO-CONTACT", W, "开头段需要的联系信息为空", BASIS_FORMAT,
          "“正文”表的开头段留空时，nianbao 按基本信息生成开头段，其中要写发布网站、地址、邮编和电话；"
          "这些项为空时，开头段会缺少相应内容。", kind="contact"),

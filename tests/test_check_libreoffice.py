@@ -234,10 +234,12 @@ def test_formulas_in_input_cells_with_computed_values(lo, capsys):
     hit = at(findings, "NUM-I4", "表三", "D9")
     assert "错误值 #DIV/0!" in hit["message"]
     assert not [f for f in findings if f["code"] == "WB-CACHE"]
-    # a total with its own formula: the office's screen shows 1, the report prints the sum, 0
+    # a total with its own formula: the office's screen shows 1, the parts add up to 0 — kept as shown, an error
     hit = at(findings, "WB-FORMULA", "表四", "E7")
     assert (hit["expected"], hit["actual"]) == (0, 1)
-    assert "表中显示 1" in hit["message"] and "报告按结果维持、结果纠正、其他结果、尚未审结之和写 0" in hit["message"]
+    assert "表中显示 1" in hit["message"] and "结果维持、结果纠正、其他结果、尚未审结之和是 0" in hit["message"]
+    hit = at(findings, "T4-I3", "表四", "E7")
+    assert (hit["expected"], hit["actual"]) == (0, 1)
 
 
 def test_conditional_formats_turn_failing_totals_red():

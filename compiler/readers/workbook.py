@@ -23,7 +23,7 @@ from openpyxl.utils.escape import unescape
 from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 
 from .. import format2021 as fmt
-from ..layout import REFERENCE_HEADER, REVISION_LABEL, REVISION_TEXT, template_texts, workbook_layout
+from ..layout import REFERENCE_HEADER, REVISION_TEXT, template_texts, workbook_layout
 from ..model import Report, format_number
 from ..text import one_line, section_title, split_paragraphs
 from .base import ReadResult, label_text
@@ -231,10 +231,12 @@ class _WorkbookReader:
                 raise Unreadable("这是 2019 年试行格式（国办公开办函〔2019〕60号）的表格（表二有“本年新制作数量”等栏目）。"
                                  "2021 年度起应使用国办公开办函〔2021〕30号的新格式：请用 nianbao template 生成新模板，"
                                  "按新格式重新填写。", code="FILE-FORMAT")
-            if "本年制发件数" in texts or "申请人情况" in texts:
-                raise Unreadable("这是自制的年度报告表格，不是 nianbao 标准填报表（没有“基本信息”“表三”等工作表和定义名称）。"
+            if fmt.T2_DOC_COLUMNS[0][1] in texts or fmt.T3_APPLICANTS in texts:
+                raise Unreadable(f"这是自制的年度报告表格，不是 nianbao 标准填报表（没有“{fmt.SHEET_INFO}”"
+                                 f"“{fmt.TABLES_BY_KEY['t3'].sheet}”等工作表和定义名称）。"
                                  "请用 nianbao template 生成标准填报表，把数据填进去。", code="FILE-FORMAT")
-        raise Unreadable("这个工作簿不是 nianbao 标准填报表（找不到“基本信息”“正文”“表二”“表三”“表四”等工作表）。"
+        sheets = "".join(f"“{t}”" for t in DATA_SHEETS)
+        raise Unreadable(f"这个工作簿不是 nianbao 标准填报表（找不到{sheets}等工作表）。"
                          "请用 nianbao template 生成标准填报表后填写。", code="FILE-FORMAT")
 
     def _structure_notes(self) -> None:
@@ -307,8 +309,9 @@ class _WorkbookReader:
                                "nianbao template 生成的模板", sheet=sheet, cell=items[0].address,
                   row_label=items[0].label, column_label=items[0].column_label or None)
         for sheet, items in unnamed.items():
-            r.add("WB-NAME", f"“{sheet}”中有 {len(items)} 个数据单元格的定义名称缺失或失效（如 {items[0].name}），"
-                             f"已按模板中的原位置读取", sheet=sheet, cell=items[0].address)
+            r.add("WB-NAME", f"“{sheet}”中有 {len(items)} 个数据单元格的定义名称缺失或失效（如 {label_text(items[0].path)}，"
+                             f"{items[0].address}，名称 {items[0].name}），已按模板中的原位置读取",
+                  sheet=sheet, cell=items[0].address)
         for title in DATA_SHEETS:
             sheet = self.sheet_of.get(title)
             if sheet is not None and sheet not in moved:
@@ -345,7 +348,7 @@ class _WorkbookReader:
                              sheet=where[0], cell=where[1])
         rev_value = rev_cell.value if rev_cell else None
         if rev_value != REVISION_TEXT:
-            where = slots.get(("meta", "revision"), (self.sheet_of.get(fmt.SHEET_GUIDE), fmt.GUIDE_REVISION_CELL))
+            where = slots.get(("meta", "revision"), (self.sheet_of.get(fmt.SHEET_GUIDE), fmt.SLOTS_BY_PATH[("meta", "revision")].address))
             m = re.search(r"第\s*(\d+)\s*版", rev_value) if isinstance(rev_value, str) else None
             if m and int(m.group(1)) > fmt.TEMPLATE_REVISION:
                 advice = "这是较新版本的 nianbao 生成的模板，请升级 nianbao 后再检查"
@@ -353,7 +356,7 @@ class _WorkbookReader:
                 advice = "单元格位置可能不同，请用 nianbao template 生成的模板重新填写"
             self.result.add("WB-VERSION", f"模板版本为 {shown(rev_value) if rev_value else '空'}，本程序使用“{REVISION_TEXT}”。"
                                           + advice,
-                            sheet=where[0], cell=where[1], row_label=REVISION_LABEL, expected=REVISION_TEXT,
+                            sheet=where[0], cell=where[1], row_label=fmt.SLOTS_BY_PATH[("meta", "revision")].label, expected=REVISION_TEXT,
                             actual=rev_value)
 
     def _raw(self, where: tuple[str, str] | None) -> XlCell | None:

@@ -14,6 +14,7 @@ from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -62,7 +63,7 @@ VALIDATIONS = {
                      errorTitle="输入有误", error="这里只能填不小于 0 的数（单位：万元），不能填文字或负数。没有请填 0。"),
     "year": dict(type="whole", operator="between", formula1=str(fmt.FIRST_YEAR), formula2="2100",
                  promptTitle="报告年度", prompt="填写报告所统计的年度，四位数字，如 2021。",
-                 errorTitle="输入有误", error=f"报告年度是四位数字，不早于 {fmt.FIRST_YEAR}（2021 年格式从 2021 年度起使用）。"),
+                 errorTitle="输入有误", error=f"报告年度是四位数字，不早于 {fmt.FIRST_YEAR}（现行格式从 {fmt.FIRST_YEAR} 年度起使用）。"),
 }
 
 
@@ -124,7 +125,7 @@ def _render_sheet(ws, sheet: XSheet, report: Report | None, raw: dict, validatio
                 _validation(ws, validations, sheet.title, kind).add(cell.address)
             if cell.role == "text_input" and isinstance(value, str) and value:
                 row = ws[cell.address].row
-                width = sheet.col_widths.get("B", 90)
+                width = sheet.col_widths[get_column_letter(fmt.FORM_INPUT_COL)]
                 ws.row_dimensions[row].height = min(409, max(ws.row_dimensions[row].height or 0,
                                                              LINE_HEIGHT * 1.25 * lines_needed(value, width) + 6))
     for dv in validations.get(sheet.title, {}).values():
