@@ -21,21 +21,19 @@ from __future__ import annotations
 
 import os
 import pickle
-import re
 import shutil
 import sys
 import tempfile
 import time
 from collections import defaultdict
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from .diagnostics import Finding, Severity, sort_key
 from .fileio import OutputError, atomic_write, check_writable, reason
 from .inputs import find_inputs, office_key
+from .parallel import jobs_for, progress_bar, run_parallel
 from .model import Report, safe_filename
 from .rules import finding
 
@@ -213,100 +211,11 @@ def identify(path: str) -> tuple[str, str, int | None, str]:
     return path, office_key(checked.result.report), checked.result.report.year, ""
 
 
-# ---- running tasks in parallel ------------------------------------------------------------------
-
-
-def _jobs(jobs: int | None, n: int) -> int:
-    wanted = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
-    if sys.platform == "win32":
-        wanted = min(wanted, 61)  # ProcessPoolExecutor's limit on Windows
-    return max(1, min(wanted, n))
-
-
 def _inside(path: Path, folder: Path) -> bool:
     try:
         return Path(path).resolve().is_relative_to(Path(folder).resolve())
     except OSError:  # pragma: no cover
         return False
-
-
-def _pool(jobs: int, initargs: tuple | None = None) -> ProcessPoolExecutor:
-    kwargs = {}
-    if initargs is not None:
-        kwargs = {"initializer": _init_worker, "initargs": initargs}
-    return ProcessPoolExecutor(max_workers=jobs, **kwargs)
-
-
-def run_parallel(fn: Callable, tasks: list[tuple], jobs: int, initargs: tuple | None = None,
-                 on_crash: Callable[[tuple], object] | None = None, started: Callable[[], None] | None = None
-                 ) -> Iterator[tuple[int, object]]:
-    """(task index, result) for every task, in task order, with at most a few tasks in flight.
-
-    ``jobs == 1`` runs in this process.  When a worker process dies (the pool
-    breaks), the tasks that were in flight are retried one at a time in a fresh
-    pool; a task that kills its worker again gives ``on_crash(task)``.
-    """
-    if jobs == 1:
-        if initargs is not None:
-            _init_worker(*initargs)
-        if started:
-            started()
-        for i, task in enumerate(tasks):
-            yield i, fn(*task)
-        return
-    window = jobs * 4
-    done: dict[int, object] = {}
-    next_out = 0
-    next_in = 0
-    suspects: list[int] = []
-    pool = _pool(jobs, initargs)
-    try:
-        running: dict[Future, int] = {}
-        while next_in < len(tasks) and len(running) < window:
-            running[pool.submit(fn, *tasks[next_in])] = next_in
-            next_in += 1
-        if started:
-            started()  # the workers exist: a progress thread may start now (no fork after threads)
-        while running:
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            broken = False
-            for fut in finished:
-                i = running.pop(fut)
-                try:
-                    done[i] = fut.result()
-                except BrokenProcessPool:
-                    suspects.append(i)
-                    broken = True
-            if broken:
-                suspects.extend(running.values())
-                running.clear()
-                pool.shutdown(wait=False, cancel_futures=True)
-                for i in sorted(suspects):
-                    done[i] = _isolated(fn, tasks[i], initargs, on_crash)
-                suspects.clear()
-                pool = _pool(jobs, initargs)
-            while next_out in done:
-                yield next_out, done.pop(next_out)
-                next_out += 1
-            while next_in < len(tasks) and len(running) < window:
-                running[pool.submit(fn, *tasks[next_in])] = next_in
-                next_in += 1
-        while next_out in done:  # pragma: no cover - defensive
-            yield next_out, done.pop(next_out)
-            next_out += 1
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _isolated(fn: Callable, task: tuple, initargs, on_crash):
-    """Run one task in a pool of its own: the task that broke the pool breaks only this one."""
-    with _pool(1, initargs) as single:
-        try:
-            return single.submit(fn, *task).result()
-        except BrokenProcessPool:
-            if on_crash is None:
-                raise
-            return on_crash(task)
 
 
 def _identify_crashed(task: tuple) -> tuple[str, str, int | None, str]:
@@ -351,7 +260,7 @@ def run_batch(paths: list[Path], outdir: Path, jobs: int | None = 0, last_year: 
     except OSError as exc:
         raise OutputError(f"无法创建输出文件夹 {outdir}：{reason(exc)}") from exc
     check_writable(outdir / STATUS_FILE)  # not after an hour of work: the status workbook may be open in Excel
-    n_jobs = _jobs(jobs, len(files))
+    n_jobs = jobs_for(jobs, len(files))
 
     last_index: dict[str, list[tuple[str, int | None]]] = {}
     if last_year:
@@ -371,23 +280,13 @@ def run_batch(paths: list[Path], outdir: Path, jobs: int | None = 0, last_year: 
     return EXIT_ERRORS if summary.not_written or any(summary.counts[s] for s in FAILING) else EXIT_OK
 
 
-def _progress(console, total: int, what: str):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
-        TimeRemainingColumn
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        TextColumn("剩余"), TimeRemainingColumn(), console=console, transient=False,
-                        disable=not console.is_terminal)
-    task = progress.add_task(what, total=total)
-    return progress, task
-
-
 def _index_last_year(paths: list[Path], jobs: int, console) -> dict[str, list[tuple[str, int | None]]]:
     files = find_inputs(paths)
     if not files:
         console.print("注意：--last-year 没有找到任何 .xlsx 或 .json 文件，不做跨年度检查。")
         return {}
     index: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
-    progress, task = _progress(console, len(files), "读取上年度文件")
+    progress, task = progress_bar(console, len(files), "读取上年度文件")
     skipped = []
     try:
         tasks = [(str(p),) for p in files]
@@ -412,9 +311,9 @@ def _check_all(files: list[Path], jobs: int, last_index, staging: Path, runin: b
                console) -> list[_Entry]:
     tasks = [(i, str(p), str(p)) for i, p in enumerate(files)]
     entries: list[_Entry] = []
-    progress, task = _progress(console, len(files), "检查并生成报告")
+    progress, task = progress_bar(console, len(files), "检查并生成报告")
     try:
-        for _, outcome in run_parallel(process_file, tasks, jobs, (last_index, str(staging), runin),
+        for _, outcome in run_parallel(process_file, tasks, jobs, _init_worker, (last_index, str(staging), runin),
                                        on_crash=_crashed, started=progress.start):
             entries.append(_Entry(outcome.key, outcome.year, outcome.status))
             pickle.dump(outcome, spool, protocol=pickle.HIGHEST_PROTOCOL)

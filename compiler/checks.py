@@ -14,8 +14,9 @@ from typing import Callable, Iterable, Iterator
 
 from . import format2021 as fmt
 from .diagnostics import Finding
-from .model import Report, format_number
-from .readers.base import ReadResult, label_text
+from .model import format_number
+from .format2021 import label_text
+from .readers.base import ReadResult
 from .rules import RULES, Rule, finding
 
 Check = Callable[[Rule, ReadResult, "ReadResult | None"], Iterator[Finding]]
@@ -330,8 +331,3 @@ def _similar(rule: Rule, r: ReadResult, last: ReadResult) -> Iterator[Finding]:
         yield _at(rule, r, ("text", "overview"), f"正文有 {ratio:.0%} 的文字与上年报告（{last.file}）相同，"
                                                  "请按本年度的实际工作重写", expected=rule.params["threshold"],
                   actual=round(ratio, 3))
-
-
-def check_report(report: Report) -> list[Finding]:
-    """Checks of a report that came from no file (e.g. a summary)."""
-    return run_checks(ReadResult("", "json", report))

@@ -222,7 +222,7 @@ def cmd_compile(args) -> int:
     if args.file is None:
         path = resource("excel_templates", EXAMPLE_WORKBOOK)
         display = f"示例-{EXAMPLE_WORKBOOK}"
-        _err(f"未指定文件，编译内置示例（沙坡头区永康镇人民政府 2021 年度）。编译自己的填报表：nianbao compile 文件名.xlsx")
+        _err("未指定文件，编译内置示例（沙坡头区永康镇人民政府 2021 年度）。编译自己的填报表：nianbao compile 文件名.xlsx")
     else:
         path, display = Path(args.file), args.file
     if Path(args.output).suffix.lower() == ".docx":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Iterable
@@ -76,9 +76,6 @@ class Finding:
             "actual": _json_value(self.actual),
             "message": self.message,
         }
-
-    def in_file(self, file: str) -> "Finding":
-        return replace(self, file=file)
 
 
 def _json_value(value: Any) -> Any:

@@ -462,5 +462,20 @@ SLOTS: tuple[Slot, ...] = _slots()
 SLOTS_BY_PATH: dict[Path, Slot] = {s.path: s for s in SLOTS}
 SLOTS_BY_NAME: dict[str, Slot] = {s.name: s for s in SLOTS}
 
+
+def labels(path: Path) -> tuple[str, str]:
+    """(row label, column label) that a message uses for a key path: the labels the office sees."""
+    if path in VALUE_CELLS:
+        _, cell = VALUE_CELLS[path]
+        return cell.row_label, cell.column_label
+    slot = SLOTS_BY_PATH.get(path)
+    return (slot.label if slot else ".".join(map(str, path))), ""
+
+
+def label_text(path: Path) -> str:
+    """"一、本年新收政府信息公开申请数量·自然人", "机关名称（全称）"."""
+    row, col = labels(path)
+    return f"{row}·{col}" if col else row
+
 # Texts that mark the 2019 trial format (国办公开办函〔2019〕60号)
 FORMAT_2019_MARKERS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "第二十条第（九）项", "上一年项目数量")

@@ -79,14 +79,6 @@ class Report:
         else:
             raise KeyError(path)
 
-    def number(self, path: tuple) -> Number:
-        """A value for arithmetic: a missing value counts as 0 (its cell is reported elsewhere)."""
-        value = self.numbers.get(path)
-        return 0 if value is None else value
-
-    def sum_of(self, paths: Iterable[tuple]) -> Number:
-        return sum((self.number(p) for p in paths), 0)
-
     # ---- names ------------------------------------------------------------
 
     @property

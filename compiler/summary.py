@@ -99,10 +99,10 @@ def summary_title(report: Report) -> str:
 
 # ---- reading the inputs (in worker processes) ----------------------------------------------------------
 
-STATE_OK = "通过"
-STATE_WARN = "有警告"
-STATE_ERROR = "有错误"
-STATE_UNREADABLE = "无法读取"
+from .batch import STATUS_ERROR as STATE_ERROR  # noqa: E402 - one set of status words for batch and summary
+from .batch import STATUS_OK as STATE_OK  # noqa: E402
+from .batch import STATUS_UNREADABLE as STATE_UNREADABLE  # noqa: E402
+from .batch import STATUS_WARN as STATE_WARN  # noqa: E402
 
 
 @dataclass
@@ -154,7 +154,7 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
                 jobs: int | None = 0) -> int:
     from rich.console import Console
 
-    from .batch import _jobs, _progress, run_parallel
+    from .parallel import jobs_for, progress_bar, run_parallel
     from .inputs import find_inputs
 
     console = Console(file=sys.stderr, highlight=False, soft_wrap=True)
@@ -170,10 +170,10 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
     area = area.strip() or DEFAULT_AREA
 
     items: list[Item] = []
-    progress, task = _progress(console, len(files), "读取并检查")
+    progress, task = progress_bar(console, len(files), "读取并检查")
     try:
         for _, item in run_parallel(read_item, [(i, str(p), str(p)) for i, p in enumerate(files)],
-                                    _jobs(jobs, len(files)), started=progress.start):
+                                    jobs_for(jobs, len(files)), started=progress.start):
             items.append(item)
             progress.advance(task)
     finally:

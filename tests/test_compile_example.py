@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 from docx.text.paragraph import Paragraph
 
-from conftest import EXAMPLE_XLSX, REFERENCE_TXT, run_cli
+from conftest import EXAMPLE_XLSX, REFERENCE_TXT
 from docx_read import cell_text, norm, style_id, table_grid
 from spec_tables import HEADINGS, T2_CELLS, T2_SHAPE, T3_CELLS, T3_SHAPE, T4_CELLS, T4_SHAPE
 

@@ -7,25 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from .. import format2021 as fmt
+from ..format2021 import label_text, labels
 from ..diagnostics import Finding
 from ..model import Report
 from ..rules import finding
 from ..text import drop_illegal
 from .values import Parsed
-
-
-def labels(path: tuple) -> tuple[str, str]:
-    """(row label, column label) a message uses for a key path."""
-    if path in fmt.VALUE_CELLS:
-        _, cell = fmt.VALUE_CELLS[path]
-        return cell.row_label, cell.column_label
-    slot = fmt.SLOTS_BY_PATH.get(path)
-    return (slot.label if slot else ".".join(map(str, path))), ""
-
-
-def label_text(path: tuple) -> str:
-    row, col = labels(path)
-    return f"{row}·{col}" if col else row
 
 
 @dataclass

@@ -26,7 +26,8 @@ from .. import format2021 as fmt
 from ..layout import REFERENCE_HEADER, REVISION_TEXT, template_texts, workbook_layout
 from ..model import Report, format_number
 from ..text import one_line, section_title, split_paragraphs
-from .base import ReadResult, label_text
+from ..format2021 import label_text
+from .base import ReadResult
 from .sniff import MAX_CELLS, MAX_ROWS, Input, Unreadable
 from .values import parse_value, shown
 

@@ -16,6 +16,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..batch import STATUS_DUPLICATE, STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN
+from ..diagnostics import Severity
 from ..model import format_number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,13 +34,13 @@ _HEADER_FONT = Font(name="宋体", bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(vertical="top", wrap_text=True)
 STATUS_FILLS = {
-    "通过": PatternFill("solid", fgColor="C6EFCE"),
-    "有警告": PatternFill("solid", fgColor="FFEB9C"),
-    "有错误": PatternFill("solid", fgColor="FFC7CE"),
-    "无法读取": PatternFill("solid", fgColor="FFC7CE"),
-    "重复": PatternFill("solid", fgColor="F4B084"),
+    STATUS_OK: PatternFill("solid", fgColor="C6EFCE"),
+    STATUS_WARN: PatternFill("solid", fgColor="FFEB9C"),
+    STATUS_ERROR: PatternFill("solid", fgColor="FFC7CE"),
+    STATUS_UNREADABLE: PatternFill("solid", fgColor="FFC7CE"),
+    STATUS_DUPLICATE: PatternFill("solid", fgColor="F4B084"),
 }
-SEVERITY_FILLS = {"错误": STATUS_FILLS["有错误"], "警告": STATUS_FILLS["有警告"]}
+SEVERITY_FILLS = {Severity.ERROR.zh: STATUS_FILLS[STATUS_ERROR], Severity.WARNING.zh: STATUS_FILLS[STATUS_WARN]}
 
 
 class StatusWorkbook:
@@ -49,6 +51,7 @@ class StatusWorkbook:
         self.files = self.wb.create_sheet(FILES_SHEET)
         self.findings = self.wb.create_sheet(FINDINGS_SHEET)
         self.file_headers = FILES_HEADERS_BEFORE + tuple(figure_headers) + FILES_HEADERS_AFTER
+        self.n_figures = len(figure_headers)
         widths_files = (6, 36, 30, 7, 9, 7, 7) + (9,) * len(figure_headers) + (46, 30, 60)
         widths_findings = (36, 30, 10, 12, 24, 14, 12, 7, 70)
         self._setup(self.files, self.file_headers, widths_files, "C2")
@@ -79,7 +82,7 @@ class StatusWorkbook:
     def add_file(self, outcome: "Outcome", report: str) -> None:
         ws = self.files
         self.n_files += 1
-        figures = [_number(v) for v in outcome.figures] or [None] * (len(self.file_headers) - 10)
+        figures = [_number(v) for v in outcome.figures] or [None] * self.n_figures
         row = [self.n_files, self._cell(ws, outcome.file), self._cell(ws, outcome.office), outcome.year,
                self._cell(ws, outcome.status, fill=STATUS_FILLS.get(outcome.status)),
                outcome.errors, outcome.warnings, *figures,
