@@ -55,6 +55,8 @@ def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, default=lambda d: float(d) if isinstance(d, Decimal) else d)
 
 
+W_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                           HealthCheck.function_scoped_fixture])
 
@@ -96,9 +98,21 @@ def test_fill_then_compile_prints_the_data(tmp_path_factory, capsys, data):
         for p in T4_PARTS:
             assert cell_text(t4, *value_position("t4", (g, p))) == str(data["t4"][g][p])
     texts = [p.text for p in doc.paragraphs]
-    for key in ("overview", "problems", "other"):
+    assert texts[0].replace("\n", "") == f"{data['office']['report_name'] or data['office']['name']}{data['year']}" \
+                                          "年政府信息公开工作年度报告"
+    for key in ("lead", "overview", "proactive", "requests", "appeals", "problems", "other"):
         for para in data["text"][key]:
             assert para in texts
+    # the text before a table stands between its heading and the table
+    body = list(doc.element.body.iterchildren())
+    for key, heading in (("proactive", "二、"), ("requests", "三、"), ("appeals", "四、")):
+        if data["text"][key]:
+            first = next(i for i, el in enumerate(body) if el.tag.endswith("}p")
+                         and "".join(t.text or "" for t in el.iter(W_T)).startswith(heading))
+            n = len(data["text"][key])
+            between = body[first + 1:first + 1 + n]
+            assert all(el.tag.endswith("}p") for el in between) and body[first + 1 + n].tag.endswith("}tbl")
+            assert ["".join(t.text or "" for t in el.iter(W_T)) for el in between] == data["text"][key]
     for i, section in enumerate(data["text"]["overview_sections"]):
         for para in section["paragraphs"][1:]:
             assert para in texts
