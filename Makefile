@@ -23,7 +23,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	$(BIN)/nianbao compile -o $(OUT)
-	$(BIN)/nianbao template -o $(OUT)/政府信息公开年度报告填报表.xlsx
+	$(BIN)/nianbao template -o $(OUT)/政府信息公开年度报告填报表.xlsx --overwrite
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
