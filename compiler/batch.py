@@ -34,67 +34,21 @@ from .diagnostics import Finding, Severity, sort_key
 from .fileio import OutputError, atomic_write, check_writable, reason
 from .inputs import find_inputs, office_key
 from .parallel import jobs_for, progress_bar, run_parallel
-from .model import Report, safe_filename
+from .model import safe_filename
+from .outcomes import (FAILING, STATUS_DUPLICATE, STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, STATUSES,
+                       Outcome)
 from .rules import finding
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-
-# Status of one input file, as the status workbook and the console show it
-STATUS_OK = "通过"
-STATUS_WARN = "有警告"
-STATUS_ERROR = "有错误"
-STATUS_UNREADABLE = "无法读取"
-STATUS_DUPLICATE = "重复"
-STATUSES = (STATUS_OK, STATUS_WARN, STATUS_ERROR, STATUS_UNREADABLE, STATUS_DUPLICATE)
-FAILING = frozenset((STATUS_ERROR, STATUS_UNREADABLE, STATUS_DUPLICATE))
 
 REPORTS_DIR = "报告"
 REPLIES_DIR = "退回说明"
 STATUS_FILE = "校验结果.xlsx"
 STAGING_PREFIX = ".nianbao-staging-"
 
-# The key figures of the status sheet: (column header, key paths summed)
-KEY_FIGURES: tuple[tuple[str, tuple[tuple, ...]], ...] = (
-    ("新收", (("t3", "new", "total"),)),
-    ("办结", (("t3", "total_handled", "total"),)),
-    ("结转下年度", (("t3", "carried_out", "total"),)),
-    ("复议", (("t4", "review", "total"),)),
-    ("诉讼", (("t4", "suit_direct", "total"), ("t4", "suit_after_review", "total"))),
-)
-
 DUPLICATE_CODE = "BATCH-DUP"  # see compiler.rules
 REPLY_MAX_ERRORS = 100
 REPLY_MAX_WARNINGS = 30
-
-
-# ---- what a worker returns ------------------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    """One input file after checking (and compiling): small and picklable."""
-
-    index: int
-    file: str
-    status: str = STATUS_UNREADABLE
-    office: str = ""  # 机关名称 as written
-    key: str = ""  # office_key
-    year: int | None = None
-    findings: list[Finding] = field(default_factory=list)
-    figures: tuple = ()  # KEY_FIGURES values ("" where a value is missing)
-    report_name: str = ""  # the file name the compiled report wants
-    staged: str | None = None  # where the compiled report waits (staging folder)
-    last_file: str = ""  # last year's file it was checked against
-    notes: list[str] = field(default_factory=list)  # for the 说明 column
-    write_failed: bool = False  # the report could not be written (a problem of the output, not of the file)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
 
 
 # ---- the worker -------------------------------------------------------------------------------
@@ -150,14 +104,14 @@ def _process(index: int, path: str, display: str) -> Outcome:
     out.findings = all_findings(result, last)
     if _LAST_INDEX and last is None:
         out.findings.append(finding("YEAR-NOLAST", out.notes[-1] if out.notes else "未做跨年度检查", file=display))
-    out.figures = tuple(_figure(report, paths) for _, paths in KEY_FIGURES)
+    out.figures = report.key_figures()
     if has_errors(out.findings):
         out.status = STATUS_ERROR
         return out
     out.status = STATUS_WARN if any(f.severity is Severity.WARNING for f in out.findings) else STATUS_OK
     if _STAGING is not None:
-        from .writers.docx import render_docx, report_filename
-        out.report_name = report_filename(report)
+        from .writers.docx import render_docx
+        out.report_name = report.file_stem
         staged = _STAGING / f"{index}.docx"
         try:
             atomic_write(staged, render_docx(report, runin=_RUNIN))
@@ -165,15 +119,8 @@ def _process(index: int, path: str, display: str) -> Outcome:
             out.notes.append(f"报告未能写入：{exc}")
             out.write_failed = True
         else:
-            out.staged = str(staged)
+            out.staged = {".docx": str(staged)}
     return out
-
-
-def _figure(report: Report, paths: tuple[tuple, ...]):
-    values = [report.numbers.get(p) for p in paths]
-    if None in values:
-        return ""
-    return sum(values, 0)
 
 
 def _find_last(key: str, year: int | None):
@@ -374,7 +321,7 @@ def _finish(outdir: Path, entries: list[_Entry], spool, console) -> _Summary:
     claimed_replies: set[str] = set()
     dup_groups: dict[tuple, list[Outcome]] = defaultdict(list)
     summary = _Summary({s: 0 for s in STATUSES}, outdir / STATUS_FILE)
-    book = StatusWorkbook(tuple(h for h, _ in KEY_FIGURES))
+    book = StatusWorkbook()
 
     for o in _outcomes(spool):
         if o.index in dups:
@@ -384,18 +331,19 @@ def _finish(outdir: Path, entries: list[_Entry], spool, console) -> _Summary:
                        "无法确定以哪一份为准，均未生成报告。请确认后只保留一份，再重新运行。")
             o.notes.insert(0, message)
             o.findings.append(finding(DUPLICATE_CODE, message, file=o.file))
-            if o.staged:
-                _remove(o.staged)
-                o.staged = None
+            for staged in o.staged.values():
+                _remove(staged)
+            o.staged = {}
             dup_groups[(o.key, o.year)].append(o)
         report_path = ""
         if o.staged:
-            target = _claim(reports_dir, o.report_name, claimed_reports)
-            if target.name != o.report_name:
+            wanted = o.report_name + ".docx"
+            target = _claim(reports_dir, wanted, claimed_reports)
+            if target.name != wanted:
                 o.notes.append(f"另一机关的报告同名，本报告改名为 {target.name}")
                 summary.renamed += 1
             try:
-                _move(Path(o.staged), target)
+                _move(Path(o.staged[".docx"]), target)
             except OutputError as exc:  # one report open in Word must not lose the others
                 o.notes.append(f"报告未能写入：{exc}")
                 summary.not_written += 1

@@ -477,5 +477,15 @@ def label_text(path: Path) -> str:
     row, col = labels(path)
     return f"{row}·{col}" if col else row
 
+# The key figures of a report, as the batch status sheet, the submission email and the web page show
+# them: (short header, key paths summed)
+KEY_FIGURES: tuple[tuple[str, tuple[Path, ...]], ...] = (
+    ("新收", (("t3", "new", "total"),)),
+    ("办结", (("t3", "total_handled", "total"),)),
+    ("结转下年度", (("t3", "carried_out", "total"),)),
+    ("复议", (("t4", "review", "total"),)),
+    ("诉讼", (("t4", "suit_direct", "total"), ("t4", "suit_after_review", "total"))),
+)
+
 # Texts that mark the 2019 trial format (国办公开办函〔2019〕60号)
 FORMAT_2019_MARKERS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "第二十条第（九）项", "上一年项目数量")

@@ -95,6 +95,14 @@ class Report:
         """The name of the compiled report: {report_name}{year}年政府信息公开工作年度报告."""
         return safe_filename(self.title)
 
+    def key_figures(self) -> tuple[Number | None, ...]:
+        """The values of ``fmt.KEY_FIGURES`` (新收, 办结, …); None where a value is not a number."""
+        out: list[Number | None] = []
+        for _, paths in fmt.KEY_FIGURES:
+            values = [self.numbers.get(p) for p in paths]
+            out.append(None if None in values else sum(values, 0))
+        return tuple(out)
+
     def narrative(self) -> Iterable[tuple[tuple, str]]:
         """Every narrative paragraph with its key path, in document order."""
         for key in fmt.TEXT_LIST_KEYS[:2]:

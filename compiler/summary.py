@@ -1,127 +1,19 @@
-"""汇总: Tables 二, 三 and 四 summed over every office of one area and one year.
-
-``sum_reports`` is the model-level operation: Reports in, one Report out (the
-area's 汇总 report: office name = the area, narrative empty).  Counts are summed
-as integers and 收费金额 as ``Decimal`` in a context that refuses to round, so
-0.1 + 0.2 is exactly 0.3.  Totals are summed as the offices entered them (the data
-model keeps totals as entered), so the sum of each cell is the sum of that cell.
-
-``run_summary`` is ``nianbao summary``: reads and checks the files in parallel,
-leaves out files with errors (unless ``include_invalid``), refuses mixed years and
-two files of one office, and writes the result as .json, .xlsx or .docx.
+"""``nianbao summary``: read and check the files in parallel, leave out files with errors (unless
+``include_invalid``), refuse mixed years and two files of one office, sum (``compiler.aggregate``) and
+write the result as .json, .xlsx or .docx (``compiler.writers.summary``).
 """
 
 from __future__ import annotations
 
-import decimal
 import sys
 from collections import defaultdict
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
 
-from . import format2021 as fmt
-from .model import Number, Report
+from .aggregate import DEFAULT_AREA, VALUE_PATHS, Totals
+from .outcomes import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, Item
 
-DEFAULT_AREA = "本地区"  # the area's name when --name is not given
 SUFFIXES = (".json", ".xlsx", ".docx")
-VALUE_PATHS: tuple[tuple, ...] = tuple(c.path for t in fmt.TABLES for c in sorted(t.values(), key=lambda c: (c.row, c.col)))
-AMOUNT_PATHS = frozenset(c.path for t in fmt.TABLES for c in t.values() if c.value_kind == fmt.AMOUNT)
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-
-# Decimal arithmetic that never rounds silently: an inexact sum raises instead
-EXACT = decimal.Context(prec=60, traps=[decimal.Inexact, decimal.InvalidOperation, decimal.Overflow,
-                                        decimal.DivisionByZero])
-
-
-class MixedYears(ValueError):
-    """The reports to be summed are of different years."""
-
-
-def _exact(value) -> Number:
-    if isinstance(value, float):  # not produced by the readers; accepted from callers, by its shortest repr
-        return Decimal(repr(value))
-    return value
-
-
-class Totals:
-    """Running sums of every table value; ``add`` one office at a time (constant memory)."""
-
-    def __init__(self):
-        self.sums: dict[tuple, Number] = {p: (Decimal(0) if p in AMOUNT_PATHS else 0) for p in VALUE_PATHS}
-        self.offices = 0
-        self.missing = 0  # values that were not numbers (counted as 0)
-
-    def add(self, numbers: dict[tuple, Number | None]) -> None:
-        with decimal.localcontext(EXACT):
-            for path in VALUE_PATHS:
-                value = numbers.get(path)
-                if value is None:
-                    self.missing += 1
-                    continue
-                value = _exact(value)
-                if path in AMOUNT_PATHS and not isinstance(value, Decimal):
-                    value = Decimal(value)
-                self.sums[path] = self.sums[path] + value
-        self.offices += 1
-
-    def report(self, year: int | None, area: str = DEFAULT_AREA) -> Report:
-        out = Report.empty(year)
-        area = area or DEFAULT_AREA
-        out.office["name"] = area
-        out.office["report_name"] = area
-        out.numbers = dict(self.sums)
-        return out
-
-
-def sum_reports(reports: Iterable[Report], area: str = DEFAULT_AREA) -> Report:
-    """One report holding, for every value of Tables 二, 三 and 四, its sum over ``reports``.
-
-    All reports must be of the same year (``MixedYears`` otherwise).  The result's
-    office name and report name are ``area``; its narrative is empty.
-    """
-    totals = Totals()
-    years: set[int | None] = set()
-    for report in reports:
-        years.add(report.year)
-        totals.add(report.numbers)
-    if len(years) > 1:
-        shown = "、".join(sorted("空" if y is None else str(y) for y in years))
-        raise MixedYears(f"要汇总的报告年度不同（{shown}），不能放在一起汇总")
-    return totals.report(next(iter(years)) if years else None, area)
-
-
-def summary_title(report: Report) -> str:
-    """{地区}{年度}年政府信息公开工作年度报告数据汇总."""
-    return f"{report.title}数据汇总"
-
-
-# ---- reading the inputs (in worker processes) ----------------------------------------------------------
-
-from .batch import STATUS_ERROR as STATE_ERROR  # noqa: E402 - one set of status words for batch and summary
-from .batch import STATUS_OK as STATE_OK  # noqa: E402
-from .batch import STATUS_UNREADABLE as STATE_UNREADABLE  # noqa: E402
-from .batch import STATUS_WARN as STATE_WARN  # noqa: E402
-
-
-@dataclass
-class Item:
-    """One input file, as the summary needs it: small and picklable."""
-
-    index: int
-    file: str
-    state: str
-    office: str = ""
-    key: str = ""
-    year: int | None = None
-    errors: int = 0
-    first_error: str = ""
-    values: tuple = ()  # VALUE_PATHS order
-    summary: bool = False  # the input is itself a summary workbook
-
-    def numbers(self) -> dict[tuple, Number | None]:
-        return dict(zip(VALUE_PATHS, self.values))
 
 
 def read_item(index: int, path: str, display: str) -> Item:
@@ -133,14 +25,14 @@ def read_item(index: int, path: str, display: str) -> Item:
     try:
         checked = check(path, display)
     except Exception as exc:  # a bug must not end the summary
-        return Item(index, display, STATE_UNREADABLE, first_error=f"内部错误（{type(exc).__name__}：{exc}）", errors=1)
+        return Item(index, display, STATUS_UNREADABLE, first_error=f"内部错误（{type(exc).__name__}：{exc}）", errors=1)
     errors = [f for f in sorted(checked.findings, key=sort_key) if f.severity is Severity.ERROR]
     if checked.result is None:
-        return Item(index, display, STATE_UNREADABLE, errors=len(errors),
+        return Item(index, display, STATUS_UNREADABLE, errors=len(errors),
                     first_error=errors[0].message if errors else "")
     report = checked.result.report
     warn = any(f.severity is Severity.WARNING for f in checked.findings)
-    state = STATE_ERROR if errors else STATE_WARN if warn else STATE_OK
+    state = STATUS_ERROR if errors else STATUS_WARN if warn else STATUS_OK
     first = f"{errors[0].where}：{errors[0].message}" if errors else ""
     return Item(index, display, state, office=report.office.get("name", ""), key=office_key(report),
                 year=report.year, errors=len(errors), first_error=first,
@@ -182,11 +74,11 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
     included: list[Item] = []
     excluded: list[tuple[Item, str]] = []
     for item in items:
-        if item.state == STATE_UNREADABLE:
+        if item.state == STATUS_UNREADABLE:
             excluded.append((item, f"无法读取：{item.first_error}"))
         elif item.year is None:
             excluded.append((item, "报告年度为空，无法归入汇总年度"))
-        elif item.state == STATE_ERROR and not include_invalid:
+        elif item.state == STATUS_ERROR and not include_invalid:
             excluded.append((item, f"有 {item.errors} 处错误（如 {item.first_error}）"))
         else:
             included.append(item)
@@ -234,8 +126,8 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
     report = totals.report(included[0].year, area)
 
     from .writers.summary import write_summary
-    path = write_summary(report, out, included, excluded, invalid_included=[i for i in included if i.state == STATE_ERROR])
-    invalid_in = sum(1 for i in included if i.state == STATE_ERROR)
+    path = write_summary(report, out, included, excluded, invalid_included=[i for i in included if i.state == STATUS_ERROR])
+    invalid_in = sum(1 for i in included if i.state == STATUS_ERROR)
     line = f"已汇总 {len(included)} 个机关的 {report.year} 年度数据（{area}）"
     if invalid_in:
         line += f"，其中 {invalid_in} 个有错误的文件按原数计入（--include-invalid）"

@@ -12,7 +12,8 @@ import pytest
 from docx import Document
 
 from compiler import format2021 as fmt
-from compiler.batch import DUPLICATE_CODE, REPLIES_DIR, REPORTS_DIR, STAGING_PREFIX, STATUS_FILE, Outcome, reply_text
+from compiler.batch import DUPLICATE_CODE, REPLIES_DIR, REPORTS_DIR, STAGING_PREFIX, STATUS_FILE, reply_text
+from compiler.outcomes import Outcome
 from compiler.parallel import run_parallel
 from compiler.writers.status import FILES_SHEET, FINDINGS_SHEET
 from conftest import edit_workbook, example_data, fill_workbook, run_cli, write_json

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from compiler import format2021 as fmt
 from compiler.model import Report, format_number
 from compiler.readers import read_report
-from compiler.summary import AMOUNT_PATHS, VALUE_PATHS, MixedYears, sum_reports, summary_title
+from compiler.aggregate import AMOUNT_PATHS, VALUE_PATHS, MixedYears, sum_reports, summary_title
 from compiler.writers.summary import BREAKDOWN_SHEET, EXCLUDED_SHEET, TOTAL_ROW_LABEL, summary_json
 from conftest import edit_workbook, run_cli, write_json
 from test_batch import address, make_workbook, office_data

@@ -8,7 +8,7 @@ have filters on and frozen header rows; headers and statuses are Chinese.
 from __future__ import annotations
 
 from io import BytesIO
-from typing import Any, TYPE_CHECKING
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -16,12 +16,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..batch import STATUS_DUPLICATE, STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN
-from ..diagnostics import Severity
+from .. import format2021 as fmt
+from ..diagnostics import Severity, sort_key
 from ..model import format_number
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..batch import Outcome
+from ..outcomes import STATUS_DUPLICATE, STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, Outcome
 
 FILES_SHEET = "各文件校验结果"
 FINDINGS_SHEET = "问题明细"
@@ -46,7 +44,8 @@ SEVERITY_FILLS = {Severity.ERROR.zh: STATUS_FILLS[STATUS_ERROR], Severity.WARNIN
 class StatusWorkbook:
     """Add files (with their findings) one at a time; ``to_bytes`` at the end."""
 
-    def __init__(self, figure_headers: tuple[str, ...]):
+    def __init__(self):
+        figure_headers = tuple(header for header, _ in fmt.KEY_FIGURES)
         self.wb = Workbook(write_only=True)
         self.files = self.wb.create_sheet(FILES_SHEET)
         self.findings = self.wb.create_sheet(FINDINGS_SHEET)
@@ -79,7 +78,7 @@ class StatusWorkbook:
             cell.alignment = _WRAP
         return cell
 
-    def add_file(self, outcome: "Outcome", report: str) -> None:
+    def add_file(self, outcome: Outcome, report: str) -> None:
         ws = self.files
         self.n_files += 1
         figures = [_number(v) for v in outcome.figures] or [None] * self.n_figures
@@ -90,7 +89,6 @@ class StatusWorkbook:
                self._cell(ws, "；".join(outcome.notes))]
         ws.append(row)
         fs = self.findings
-        from ..diagnostics import sort_key
         for f in sorted(outcome.findings, key=sort_key):
             self.n_findings += 1
             severity = f.severity.zh

@@ -18,18 +18,16 @@ import copy
 import json
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 
 from .. import format2021 as fmt
+from ..aggregate import VALUE_PATHS, summary_note, summary_title
 from ..fileio import OutputError, atomic_write
 from ..model import Report
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..summary import Item
+from ..outcomes import STATUS_ERROR, Item
 
 BREAKDOWN_SHEET = "分机关明细"
 EXCLUDED_SHEET = "未计入的文件"
@@ -45,8 +43,8 @@ _TOTAL_FILL = PatternFill("solid", fgColor="E7E6E6")
 _CENTER_WRAP = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def write_summary(report: Report, out: Path, included: list["Item"], excluded: list[tuple["Item", str]],
-                  invalid_included: list["Item"] | None = None) -> Path:
+def write_summary(report: Report, out: Path, included: list[Item], excluded: list[tuple[Item, str]],
+                  invalid_included: list[Item] | None = None) -> Path:
     suffix = Path(out).suffix.lower()
     if suffix == ".json":
         return atomic_write(Path(out), summary_json(report).encode("utf-8"))
@@ -72,8 +70,7 @@ def summary_json(report: Report) -> str:
 # ---- .xlsx -----------------------------------------------------------------------------------
 
 
-def summary_workbook(report: Report, included: list["Item"], excluded: list[tuple["Item", str]]):
-    from ..summary import VALUE_PATHS, summary_title
+def summary_workbook(report: Report, included: list[Item], excluded: list[tuple[Item, str]]):
     from .workbook import build_workbook
 
     wb = build_workbook(report)
@@ -104,9 +101,8 @@ def summary_workbook(report: Report, included: list["Item"], excluded: list[tupl
         for c in row:
             c.font, c.fill, c.alignment = _BOLD, _HEADER_FILL, _CENTER_WRAP
     ws.row_dimensions[2].height = 90
-    from ..summary import STATE_ERROR
     for n, item in enumerate(included, 1):
-        state = INCLUDED_INVALID if item.state == STATE_ERROR else INCLUDED
+        state = INCLUDED_INVALID if item.state == STATUS_ERROR else INCLUDED
         ws.append([n, item.file, item.office, state, *item.values])
     total_row = HEADER_ROWS + len(included) + 1
     ws.append([None, TOTAL_ROW_LABEL, report.office.get("name", ""), f"{len(included)} 个机关",
@@ -130,7 +126,7 @@ def summary_workbook(report: Report, included: list["Item"], excluded: list[tupl
     return wb
 
 
-def summary_workbook_bytes(report: Report, included: list["Item"], excluded: list[tuple["Item", str]]) -> bytes:
+def summary_workbook_bytes(report: Report, included: list[Item], excluded: list[tuple[Item, str]]) -> bytes:
     from .workbook import workbook_bytes
     return workbook_bytes(summary_workbook(report, included, excluded))
 
@@ -138,24 +134,11 @@ def summary_workbook_bytes(report: Report, included: list["Item"], excluded: lis
 # ---- .docx -----------------------------------------------------------------------------------
 
 
-def summary_note(report: Report, offices: int, left_out: int = 0, invalid_in: int = 0) -> list[str]:
-    """The paragraph under the title: what was summed."""
-    area, year = report.office.get("name", ""), report.year
-    text = (f"本汇总由{area}{offices}个机关（单位）{year}年政府信息公开工作年度报告的数据逐项相加得出，"
-            f"统计期限为{year}年1月1日至{year}年12月31日。")
-    if invalid_in:
-        text += f"其中{invalid_in}份填报表检查有错误，按原数计入。"
-    if left_out:
-        text += f"另有{left_out}份填报表因无法读取或检查有错误，未计入。"
-    return [text]
-
-
 def summary_docx_bytes(report: Report, note: list[str], template: Path | None = None) -> bytes:
     """The official tables of ``report`` through the Word template, without the narrative parts."""
     from docx import Document
     from docx.oxml.ns import qn
 
-    from ..summary import summary_title
     from .docx import render_docx
 
     shown = copy.deepcopy(report)

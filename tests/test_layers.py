@@ -1,0 +1,109 @@
+"""The house's layers: readers and writers below the workflows, and no module importing itself in a circle.
+
+Every import counts, also one written inside a function (a deferred import hides a circle, it does
+not break it)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "compiler"
+# The workflows: they put readers, checks and writers together.  Nothing below them imports them.
+WORKFLOWS = {"compiler.batch", "compiler.summary", "compiler.nextyear", "compiler.pipeline", "compiler.cli",
+             "compiler.outputs", "compiler.importing", "compiler.web", "compiler.mail"}
+LOWER = ("compiler.readers", "compiler.writers", "compiler.model", "compiler.format2021", "compiler.rules",
+         "compiler.checks", "compiler.diagnostics", "compiler.outcomes", "compiler.aggregate", "compiler.figures")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _modules() -> dict[str, Path]:
+    return {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def _imports(name: str, path: Path, known: set[str]) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                stem = ".".join(base + ([node.module] if node.module else []))
+            else:
+                stem = node.module or ""
+            targets = [stem] + [f"{stem}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for target in targets:
+            if target in known:
+                found.add(target)
+    found.discard(name)
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    known = set(modules)
+    return {name: _imports(name, path, known) for name, path in modules.items()}
+
+
+def test_the_graph_is_read():
+    graph = _graph()
+    assert "compiler.writers.status" in graph and "compiler.batch" in graph
+    assert "compiler.outcomes" in graph["compiler.writers.status"]
+    assert "compiler.writers.docx" in graph["compiler.batch"]  # a deferred import is seen
+
+
+def test_no_import_cycles():
+    graph = _graph()
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:  # Tarjan's strongly connected components
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            # a package importing its own modules is no circle unless a module imports the package back
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    assert cycles == []
+
+
+def test_readers_writers_and_the_model_never_import_a_workflow():
+    graph = _graph()
+    wrong = {name: sorted(graph[name] & WORKFLOWS) for name in graph
+             if name.startswith(LOWER) and graph[name] & WORKFLOWS}
+    assert wrong == {}
