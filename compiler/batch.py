@@ -6,12 +6,17 @@
 - every file is read, checked and — when it has no errors — compiled in a worker
   process; a worker returns a small ``Outcome`` (status, counts, key figures, the
   findings), never the report, so the parent's memory does not grow with the batch;
-- compiled reports are first written to a staging folder inside OUTDIR and moved to
-  ``OUTDIR/报告/`` only at the end, when every file has been seen: two files of the
-  same office and year are a conflict ("重复"), and neither of them is published;
+- compiled reports (the formats of ``--to``: .docx, PDF, web page) are first written to
+  a staging folder inside OUTDIR and moved to ``OUTDIR/报告/`` only at the end, when
+  every file has been seen: two files of the same office and year are a conflict
+  ("重复"), and neither of them is published;
 - outcomes are spooled to a temporary file in input order; the final pass streams
   them into ``OUTDIR/校验结果.xlsx`` (openpyxl write-only) and writes the
-  reply-email texts ``OUTDIR/退回说明/{机关名称}.txt``.
+  reply-email texts ``OUTDIR/退回说明/{机关名称}.txt`` (with ``--to eml`` also as
+  ready-to-send .eml addressed to the office's 电子邮箱).
+
+``batch_files`` is the work itself (the web app runs it too, with its own progress and
+a callback per file); ``run_batch`` is the command around it.
 
 Exit code: 0 when no file has errors, 1 when any file has errors, cannot be read or
 is a duplicate, 2 for usage errors (no inputs found).
@@ -28,10 +33,10 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, Protocol
 
 from .diagnostics import Finding, Severity, sort_key
-from .fileio import OutputError, atomic_write, check_writable, reason
+from .fileio import OutputError, atomic_write, atomic_write_all, check_writable, reason
 from .inputs import find_inputs, office_key
 from .parallel import jobs_for, progress_bar, run_parallel
 from .model import safe_filename
@@ -53,17 +58,29 @@ REPLY_MAX_WARNINGS = 30
 
 # ---- the worker -------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class BatchOptions:
+    jobs: int | None = 0  # worker processes (0: one per CPU core)
+    last_year: tuple[Path, ...] = ()  # last year's files or folders
+    runin: bool = True  # （一）…（五） run in
+    formats: tuple[str, ...] = ("docx",)  # --to: report formats; "eml" writes the replies as e-mails too
+
+    @property
+    def report_formats(self) -> tuple[str, ...]:
+        return tuple(f for f in self.formats if f != "eml") or ("docx",)
+
+
 # Set in each worker by _init_worker (and in-process for jobs=1)
 _LAST_INDEX: dict[str, list[tuple[str, int | None]]] = {}
 _STAGING: Path | None = None
-_RUNIN = True
+_OPTIONS = BatchOptions()
 
 
-def _init_worker(last_index: dict, staging: str | None, runin: bool) -> None:
-    global _LAST_INDEX, _STAGING, _RUNIN
+def _init_worker(last_index: dict, staging: str | None, options: BatchOptions) -> None:
+    global _LAST_INDEX, _STAGING, _OPTIONS
     _LAST_INDEX = last_index
     _STAGING = Path(staging) if staging else None
-    _RUNIN = runin
+    _OPTIONS = options
 
 
 def process_file(index: int, path: str, display: str) -> Outcome:
@@ -93,7 +110,8 @@ def _process(index: int, path: str, display: str) -> Outcome:
                    "请把它移出要批量处理的文件夹。")
         return Outcome(index, display, STATUS_UNREADABLE, findings=[finding("FILE-FORMAT", message, file=display)],
                        notes=[message])
-    out = Outcome(index, display, office=report.office.get("name", ""), key=office_key(report), year=report.year)
+    out = Outcome(index, display, office=report.office.get("name", ""), key=office_key(report), year=report.year,
+                  email=report.office.get("email", ""))
     last = None
     if _LAST_INDEX:
         last, note = _find_last(out.key, report.year)
@@ -110,17 +128,26 @@ def _process(index: int, path: str, display: str) -> Outcome:
         return out
     out.status = STATUS_WARN if any(f.severity is Severity.WARNING for f in out.findings) else STATUS_OK
     if _STAGING is not None:
-        from .writers.docx import render_docx
-        out.report_name = report.file_stem
-        staged = _STAGING / f"{index}.docx"
-        try:
-            atomic_write(staged, render_docx(report, runin=_RUNIN))
-        except OutputError as exc:  # our disk, not the office's file: keep its status, say what happened
-            out.notes.append(f"报告未能写入：{exc}")
-            out.write_failed = True
-        else:
-            out.staged = {".docx": str(staged)}
+        _stage(out, report, index)
     return out
+
+
+def _stage(out: Outcome, report, index: int) -> None:
+    """Make the outputs of a report without errors and leave them in the staging folder."""
+    from .outputs import render_report
+
+    out.report_name = report.file_stem
+    try:
+        rendered = render_report(report, _OPTIONS.report_formats, runin=_OPTIONS.runin)
+        staged = {suffix: _STAGING / f"{index}{suffix}" for suffix in rendered.files}
+        for suffix, data in rendered.files.items():
+            atomic_write(staged[suffix], data)
+    except OutputError as exc:  # our disk or our LibreOffice, not the office's file: keep its status, say so
+        out.notes.append(f"报告未能生成：{exc}")
+        out.write_failed = True
+        return
+    out.staged = {suffix: str(path) for suffix, path in staged.items()}
+    out.output_notes = rendered.notes
 
 
 def _find_last(key: str, year: int | None):
@@ -179,6 +206,52 @@ def _crashed(task: tuple) -> Outcome:
 # ---- the batch ------------------------------------------------------------------------------------
 
 
+class Progress(Protocol):
+    """What the batch says while it works: the console's progress bar, or the web page's."""
+
+    def begin(self, what: str, total: int) -> None: ...
+
+    def started(self) -> None: ...  # the worker processes exist (a progress thread may start now)
+
+    def advance(self) -> None: ...
+
+    def end(self) -> None: ...
+
+
+class _Quiet:
+    def begin(self, what: str, total: int) -> None:
+        pass
+
+    def started(self) -> None:
+        pass
+
+    def advance(self) -> None:
+        pass
+
+    def end(self) -> None:
+        pass
+
+
+class ConsoleProgress:
+    """A rich progress bar on the console (shown only on a terminal)."""
+
+    def __init__(self, console):
+        self.console = console
+        self.bar = self.task = None
+
+    def begin(self, what: str, total: int) -> None:
+        self.bar, self.task = progress_bar(self.console, total, what)
+
+    def started(self) -> None:
+        self.bar.start()
+
+    def advance(self) -> None:
+        self.bar.advance(self.task)
+
+    def end(self) -> None:
+        self.bar.stop()
+
+
 @dataclass
 class _Entry:
     """What the parent keeps of each file until the end: a few fields."""
@@ -188,100 +261,11 @@ class _Entry:
     status: str
 
 
-def run_batch(paths: list[Path], outdir: Path, jobs: int | None = 0, last_year: list[Path] | None = None,
-              runin: bool = True) -> int:
-    from rich.console import Console
-
-    console = Console(file=sys.stderr, highlight=False, soft_wrap=False)
-    started_at = time.perf_counter()
-    outdir = Path(outdir)
-    files = [f for f in find_inputs([Path(p) for p in paths]) if not _inside(f, outdir)]  # not last run's outputs
-    if not files:
-        console.print("nianbao：没有找到要处理的 .xlsx、.xlsm 或 .json 文件（文件夹会递归查找）。")
-        return EXIT_USAGE
-    if outdir.exists() and not outdir.is_dir():
-        console.print(f"nianbao：输出位置 {outdir} 是一个文件，应为文件夹。")
-        return EXIT_USAGE
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹 {outdir}：{reason(exc)}") from exc
-    check_writable(outdir / STATUS_FILE)  # not after an hour of work: the status workbook may be open in Excel
-    n_jobs = jobs_for(jobs, len(files))
-
-    last_index: dict[str, list[tuple[str, int | None]]] = {}
-    if last_year:
-        last_index = _index_last_year(last_year, n_jobs, console)
-
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=outdir))
-    spool = tempfile.TemporaryFile(prefix="nianbao-batch-")
-    try:
-        entries = _check_all(files, n_jobs, last_index, staging, runin, spool, console)
-        spool.seek(0)
-        summary = _finish(outdir, entries, spool, console)
-    finally:
-        spool.close()
-        shutil.rmtree(staging, ignore_errors=True)
-    _print_summary(console, summary, outdir, len(files), time.perf_counter() - started_at)
-    print(summary.status_path, flush=True)
-    return EXIT_ERRORS if summary.not_written or any(summary.counts[s] for s in FAILING) else EXIT_OK
-
-
-def _index_last_year(paths: list[Path], jobs: int, console) -> dict[str, list[tuple[str, int | None]]]:
-    files = find_inputs(paths)
-    if not files:
-        console.print("注意：--last-year 没有找到任何 .xlsx 或 .json 文件，不做跨年度检查。")
-        return {}
-    index: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
-    progress, task = progress_bar(console, len(files), "读取上年度文件")
-    skipped = []
-    try:
-        tasks = [(str(p),) for p in files]
-        for _, (path, key, year, problem) in run_parallel(identify, tasks, min(jobs, len(files)),
-                                                          on_crash=_identify_crashed, started=progress.start):
-            if problem or not key:
-                skipped.append((path, problem or "机关名称为空"))
-            else:
-                index[key].append((path, year))
-            progress.advance(task)
-    finally:
-        progress.stop()
-    for path, problem in skipped[:20]:
-        console.print(f"注意：上年度文件 {path} 无法使用，已跳过：{problem}")
-    if len(skipped) > 20:
-        console.print(f"注意：另有 {len(skipped) - 20} 个上年度文件无法使用，已跳过。")
-    console.print(f"上年度文件：{len(files)} 个，可按机关名称对应的 {sum(len(v) for v in index.values())} 个。")
-    return dict(index)
-
-
-def _check_all(files: list[Path], jobs: int, last_index, staging: Path, runin: bool, spool,
-               console) -> list[_Entry]:
-    tasks = [(i, str(p), str(p)) for i, p in enumerate(files)]
-    entries: list[_Entry] = []
-    progress, task = progress_bar(console, len(files), "检查并生成报告")
-    try:
-        for _, outcome in run_parallel(process_file, tasks, jobs, _init_worker, (last_index, str(staging), runin),
-                                       on_crash=_crashed, started=progress.start):
-            entries.append(_Entry(outcome.key, outcome.year, outcome.status))
-            pickle.dump(outcome, spool, protocol=pickle.HIGHEST_PROTOCOL)
-            progress.advance(task)
-    finally:
-        progress.stop()
-    return entries
-
-
-def _outcomes(spool) -> Iterator[Outcome]:
-    while True:
-        try:
-            yield pickle.load(spool)
-        except EOFError:
-            return
-
-
 @dataclass
-class _Summary:
+class BatchResult:
     counts: dict[str, int]
     status_path: Path
+    files: int = 0
     reports: int = 0
     replies: int = 0
     problems: list[tuple[str, str, str, int, str]] = field(default_factory=list)  # the first PROBLEMS_SHOWN
@@ -290,9 +274,135 @@ class _Summary:
     renamed: int = 0
     not_written: int = 0  # reports or replies that could not be written (e.g. open in Word)
     write_errors: list[str] = field(default_factory=list)  # the reply files' messages (reports: 说明 column)
+    output_notes: list[str] = field(default_factory=list)  # about the outputs (each said once)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.not_written or any(self.counts[s] for s in FAILING))
 
 
 PROBLEMS_SHOWN = 30
+# Called for every file at the end, in input order: the outcome, its reports (paths relative to OUTDIR)
+# and its reply text ("" when it needs none)
+OnFile = Callable[[Outcome, list[str], str], None]
+
+
+def find_batch_inputs(paths: list[Path], outdir: Path) -> list[Path]:
+    """The inputs a batch takes: files given and found in folders, never last run's outputs in OUTDIR."""
+    return [f for f in find_inputs([Path(p) for p in paths]) if not _inside(f, outdir)]
+
+
+def prepare_outdir(outdir: Path) -> None:
+    """Create OUTDIR and make sure the status workbook can be written (not after an hour of work)."""
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError(f"输出位置 {outdir} 是一个文件，应为文件夹。")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建输出文件夹 {outdir}：{reason(exc)}") from exc
+    check_writable(outdir / STATUS_FILE)  # it may be open in Excel
+
+
+def batch_files(files: list[tuple[Path, str]], outdir: Path, options: BatchOptions = BatchOptions(),
+                progress: Progress | None = None, console=None, on_file: OnFile | None = None) -> BatchResult:
+    """Check and compile ``files`` ((path, the name shown for it)) into OUTDIR; the status workbook, the
+    reports and the replies are written at the end."""
+    progress = progress or _Quiet()
+    started_at = time.perf_counter()
+    outdir = Path(outdir)
+    prepare_outdir(outdir)
+    n_jobs = jobs_for(options.jobs, len(files))
+    last_index: dict[str, list[tuple[str, int | None]]] = {}
+    if options.last_year:
+        last_index = _index_last_year(list(options.last_year), n_jobs, console, progress)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=outdir))
+    spool = tempfile.TemporaryFile(prefix="nianbao-batch-")
+    try:
+        entries, notes = _check_all(files, n_jobs, last_index, staging, options, spool, progress)
+        spool.seek(0)
+        result = _finish(outdir, entries, spool, options, on_file)
+    finally:
+        spool.close()
+        shutil.rmtree(staging, ignore_errors=True)
+    result.files = len(files)
+    result.output_notes = notes
+    result.seconds = time.perf_counter() - started_at
+    return result
+
+
+def run_batch(paths: list[Path], outdir: Path, options: BatchOptions = BatchOptions()) -> int:
+    """``nianbao batch``: the inputs found, the work done with a progress bar, the result printed."""
+    from rich.console import Console
+
+    console = Console(file=sys.stderr, highlight=False, soft_wrap=False)
+    outdir = Path(outdir)
+    files = find_batch_inputs(paths, outdir)
+    if not files:
+        console.print("nianbao：没有找到要处理的 .xlsx、.xlsm 或 .json 文件（文件夹会递归查找）。")
+        return EXIT_USAGE
+    result = batch_files([(f, str(f)) for f in files], outdir, options, ConsoleProgress(console), console)
+    _print_summary(console, result, outdir)
+    print(result.status_path, flush=True)
+    return EXIT_ERRORS if result.failed else EXIT_OK
+
+
+def _say(console, text: str) -> None:
+    if console is not None:
+        console.print(text)
+
+
+def _index_last_year(paths: list[Path], jobs: int, console, progress: Progress) -> dict[str, list[tuple[str, int | None]]]:
+    files = find_inputs(paths)
+    if not files:
+        _say(console, "注意：--last-year 没有找到任何 .xlsx 或 .json 文件，不做跨年度检查。")
+        return {}
+    index: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
+    progress.begin("读取上年度文件", len(files))
+    skipped = []
+    try:
+        tasks = [(str(p),) for p in files]
+        for _, (path, key, year, problem) in run_parallel(identify, tasks, min(jobs, len(files)),
+                                                          on_crash=_identify_crashed, started=progress.started):
+            if problem or not key:
+                skipped.append((path, problem or "机关名称为空"))
+            else:
+                index[key].append((path, year))
+            progress.advance()
+    finally:
+        progress.end()
+    for path, problem in skipped[:20]:
+        _say(console, f"注意：上年度文件 {path} 无法使用，已跳过：{problem}")
+    if len(skipped) > 20:
+        _say(console, f"注意：另有 {len(skipped) - 20} 个上年度文件无法使用，已跳过。")
+    _say(console, f"上年度文件：{len(files)} 个，可按机关名称对应的 {sum(len(v) for v in index.values())} 个。")
+    return dict(index)
+
+
+def _check_all(files: list[tuple[Path, str]], jobs: int, last_index, staging: Path, options: BatchOptions,
+               spool, progress: Progress) -> tuple[list[_Entry], list[str]]:
+    tasks = [(i, str(path), display) for i, (path, display) in enumerate(files)]
+    entries: list[_Entry] = []
+    notes: list[str] = []
+    progress.begin("检查并生成报告", len(files))
+    try:
+        for _, outcome in run_parallel(process_file, tasks, jobs, _init_worker, (last_index, str(staging), options),
+                                       on_crash=_crashed, started=progress.started):
+            entries.append(_Entry(outcome.key, outcome.year, outcome.status))
+            notes += [n for n in outcome.output_notes if n not in notes]
+            pickle.dump(outcome, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            progress.advance()
+    finally:
+        progress.end()
+    return entries, notes
+
+
+def _outcomes(spool) -> Iterator[Outcome]:
+    while True:
+        try:
+            yield pickle.load(spool)
+        except EOFError:
+            return
 
 
 def _duplicates(entries: list[_Entry]) -> dict[int, list[int]]:
@@ -304,7 +414,7 @@ def _duplicates(entries: list[_Entry]) -> dict[int, list[int]]:
     return {i: members for members in groups.values() if len(members) > 1 for i in members}
 
 
-def _finish(outdir: Path, entries: list[_Entry], spool, console) -> _Summary:
+def _finish(outdir: Path, entries: list[_Entry], spool, options: BatchOptions, on_file: OnFile | None) -> BatchResult:
     from .writers.status import StatusWorkbook
 
     dups = _duplicates(entries)
@@ -320,8 +430,10 @@ def _finish(outdir: Path, entries: list[_Entry], spool, console) -> _Summary:
     claimed_reports: set[str] = set()
     claimed_replies: set[str] = set()
     dup_groups: dict[tuple, list[Outcome]] = defaultdict(list)
-    summary = _Summary({s: 0 for s in STATUSES}, outdir / STATUS_FILE)
+    result = BatchResult({s: 0 for s in STATUSES}, outdir / STATUS_FILE)
     book = StatusWorkbook()
+    emails = "eml" in options.formats
+    pending: list[tuple[Outcome, list[str]]] = []  # duplicates wait for their group's reply
 
     for o in _outcomes(spool):
         if o.index in dups:
@@ -335,68 +447,99 @@ def _finish(outdir: Path, entries: list[_Entry], spool, console) -> _Summary:
                 _remove(staged)
             o.staged = {}
             dup_groups[(o.key, o.year)].append(o)
-        report_path = ""
+        reports: list[str] = []
         if o.staged:
-            wanted = o.report_name + ".docx"
-            target = _claim(reports_dir, wanted, claimed_reports)
-            if target.name != wanted:
-                o.notes.append(f"另一机关的报告同名，本报告改名为 {target.name}")
-                summary.renamed += 1
-            try:
-                _move(Path(o.staged[".docx"]), target)
-            except OutputError as exc:  # one report open in Word must not lose the others
-                o.notes.append(f"报告未能写入：{exc}")
-                summary.not_written += 1
-            else:
-                written.add(target)
-                summary.reports += 1
-                report_path = str(target.relative_to(outdir))
+            stem = _claim_stem(reports_dir, o.report_name, tuple(o.staged), claimed_reports)
+            if stem != o.report_name:
+                o.notes.append(f"另一机关的报告同名，本报告改名为 {stem}")
+                result.renamed += 1
+            for suffix, staged in o.staged.items():
+                target = reports_dir / (stem + suffix)
+                try:
+                    _move(Path(staged), target)
+                except OutputError as exc:  # one report open in Word must not lose the others
+                    o.notes.append(f"报告未能写入：{exc}")
+                    result.not_written += 1
+                else:
+                    written.add(target)
+                    reports.append(str(target.relative_to(outdir)))
+            result.reports += 1 if reports else 0
         elif o.write_failed:
-            summary.not_written += 1  # the note says why
+            result.not_written += 1  # the note says why
         elif o.status in (STATUS_OK, STATUS_WARN):  # pragma: no cover - jobs always compile these
             o.notes.append("未生成报告")
         elif o.status == STATUS_ERROR:
             o.notes.append("有错误，未生成报告；退回说明见“" + REPLIES_DIR + "”文件夹")
+        reply = ""
         if o.status in (STATUS_ERROR, STATUS_UNREADABLE):
-            name = safe_filename(o.office or Path(o.file).stem) + ".txt"
-            _write_reply(_claim(replies_dir, name, claimed_replies), [o], summary, written)
-        summary.counts[o.status] += 1
+            reply = reply_text([o])
+            _write_reply(replies_dir, safe_filename(o.office or Path(o.file).stem), [o], reply, emails,
+                         claimed_replies, result, written)
+        result.counts[o.status] += 1
         if o.status in FAILING:
-            summary.n_problems += 1
-            if len(summary.problems) < PROBLEMS_SHOWN:
+            result.n_problems += 1
+            if len(result.problems) < PROBLEMS_SHOWN:
                 first = next((f.message for f in sorted(o.findings, key=sort_key) if f.severity is Severity.ERROR), "")
-                summary.problems.append((o.file, o.office, o.status, o.errors, first))
-        book.add_file(o, report_path)
+                result.problems.append((o.file, o.office, o.status, o.errors, first))
+        book.add_file(o, "；".join(reports))
         if o.status == STATUS_DUPLICATE:
             o.findings = [f for f in o.findings if f.severity is Severity.ERROR]  # kept for the reply only
+            pending.append((o, reports))
+        elif on_file is not None:
+            on_file(o, reports, reply)
     for group in dup_groups.values():
-        _write_reply(_claim(replies_dir, safe_filename(group[0].office) + ".txt", claimed_replies), group, summary,
+        reply = reply_text(group)
+        _write_reply(replies_dir, safe_filename(group[0].office), group, reply, emails, claimed_replies, result,
                      written)
-    atomic_write(summary.status_path, book.to_bytes())
-    summary.stale = sorted(p for p in before if p not in written)
-    return summary
+        for o in group:
+            if on_file is not None:
+                on_file(o, [], reply)
+    atomic_write(result.status_path, book.to_bytes())
+    result.stale = sorted(p for p in before if p not in written)
+    return result
 
 
-def _write_reply(target: Path, outcomes: list[Outcome], summary: _Summary, written: set[Path]) -> None:
+def _write_reply(folder: Path, name: str, outcomes: list[Outcome], text: str, emails: bool, claimed: set[str],
+                 result: BatchResult, written: set[Path]) -> None:
+    """退回说明/{name}.txt, and with --to eml the same text as an e-mail to the office."""
+    suffixes = (".txt", ".eml") if emails else (".txt",)
+    stem = _claim_stem(folder, name, suffixes, claimed)
+    files = [(folder / (stem + ".txt"), _text_bytes(text))]
+    if emails:
+        files.append((folder / (stem + ".eml"), reply_email(outcomes, text)))
     try:
-        atomic_write(target, _text_bytes(reply_text(outcomes)))
+        atomic_write_all(files)
     except OutputError as exc:
-        summary.not_written += 1
-        summary.write_errors.append(str(exc))
+        result.not_written += 1
+        result.write_errors.append(str(exc))
         return
-    written.add(target)
-    summary.replies += 1
+    written.update(path for path, _ in files)
+    result.replies += 1
 
 
-def _claim(folder: Path, name: str, claimed: set[str]) -> Path:
-    """A file name in ``folder`` not yet used by this run: 名称.docx, 名称（2）.docx, …"""
-    stem, suffix = os.path.splitext(name)
-    candidate, n = name, 1
-    while candidate.lower() in claimed:
+def reply_email(outcomes: list[Outcome], text: str) -> bytes:
+    """The reply as an e-mail to the office's 电子邮箱 (as its workbook gives it)."""
+    from .text import mail_addresses
+    from .writers.eml import build_message
+
+    first = outcomes[0]
+    to: list[str] = []
+    for o in outcomes:
+        to += [a for a in mail_addresses(o.email)[0] if a not in to]
+    year = f"{first.year}年度" if first.year is not None else ""
+    subject = f"关于{first.office or _name(first.file)}{year}政府信息公开工作年度报告填报表的退回说明"
+    return build_message(subject, text, to=to)
+
+
+def _claim_stem(folder: Path, stem: str, suffixes: tuple[str, ...], claimed: set[str]) -> str:
+    """A file-name stem in ``folder`` that no file of this run has taken with any of ``suffixes``:
+    名称, 名称（2）, …"""
+    candidate, n = stem, 1
+    while any((candidate + s).lower() in claimed for s in suffixes):
         n += 1
-        candidate = f"{stem}（{n}）{suffix}"
-    claimed.add(candidate.lower())
-    return folder / candidate
+        candidate = f"{stem}（{n}）"
+    claimed.update((candidate + s).lower() for s in suffixes)
+    return candidate
 
 
 def _move(src: Path, dst: Path) -> None:
@@ -492,10 +635,11 @@ def reply_text(outcomes: list[Outcome]) -> str:
 # ---- the console -------------------------------------------------------------------------------
 
 
-def _print_summary(console, summary: _Summary, outdir: Path, n_files: int, seconds: float) -> None:
+def _print_summary(console, summary: BatchResult, outdir: Path) -> None:
     from rich.table import Table
 
-    console.print(f"批量处理结果：{n_files} 个文件，用时 {seconds:.1f} 秒")
+    n_files = summary.files
+    console.print(f"批量处理结果：{n_files} 个文件，用时 {summary.seconds:.1f} 秒")
     table = Table()
     table.add_column("状态")
     table.add_column("文件数", justify="right")
@@ -517,6 +661,8 @@ def _print_summary(console, summary: _Summary, outdir: Path, n_files: int, secon
     console.print(f"生成的报告：{summary.reports} 份，在 {outdir / REPORTS_DIR}")
     if summary.replies:
         console.print(f"退回说明：{summary.replies} 份，在 {outdir / REPLIES_DIR}（可直接粘贴到回复邮件中）")
+    for note in summary.output_notes:
+        console.print(f"注意：{note}")
     if summary.not_written:
         console.print(f"注意：有 {summary.not_written} 份报告或退回说明未能写入（文件可能正在 Word 或记事本中打开），"
                       "见校验结果的“说明”列；关闭后重新运行。")

@@ -12,6 +12,7 @@ from typing import Sequence
 
 from . import __version__
 from . import format2021 as fmt
+from .config import ConfigError
 from .diagnostics import Finding, Severity, counts, has_errors, render_human, render_json, summary_line
 from .fileio import OutputError, atomic_write
 from .inputs import find_inputs, office_key
@@ -62,7 +63,8 @@ def _target(output: str | None, default: str, inputs: Sequence[str | Path] = (),
 
 def cmd_template(args) -> int:
     from .writers.workbook import write_template
-    path = write_template(_target(args.output, DEFAULT_TEMPLATE_NAME, overwrite=args.overwrite))
+    delivery = {"mail_to": _addresses(args.mail_to, "--mail-to") or "", "mail_cc": _addresses(args.mail_cc, "--mail-cc") or ""}
+    path = write_template(_target(args.output, DEFAULT_TEMPLATE_NAME, overwrite=args.overwrite), delivery)
     _out(str(path))
     _err(f"已生成标准填报表（{fmt.FORMAT_ID}）。在浅黄色单元格中填写，然后运行：nianbao compile {path.name}")
     return EXIT_OK
@@ -99,6 +101,8 @@ def cmd_export(args) -> int:
     except ValueError as exc:  # an amount with more digits than a JSON number keeps
         _err(f"无法导出：{exc}。")
         return EXIT_ERRORS
+    if any(result.report.delivery.values()):
+        _err(f"注意：“{fmt.SHEET_INFO}”的报送邮箱、抄送邮箱属于填报表的报送设置，不是报告数据，未写入 JSON。")
     if args.output:
         _out(str(atomic_write(_target(args.output, "数据.json", [args.workbook]), data)))
     else:  # UTF-8 whatever the console's code page: `nianbao export 填报.xlsx > 数据.json` on Windows too
@@ -217,20 +221,48 @@ def cmd_check(args) -> int:
     return EXIT_OK
 
 
+def _formats(text: str | None) -> tuple[str, ...]:
+    from .outputs import FormatError, needs_libreoffice, parse_formats
+    try:
+        formats = parse_formats(text)
+    except FormatError as exc:
+        raise UsageError(str(exc)) from exc
+    if needs_libreoffice(formats):
+        from .writers.pdf import require_soffice
+        require_soffice()  # before any work: no PDF without LibreOffice
+    return formats
+
+
+def _addresses(text: str | None, option: str) -> str | None:
+    from .text import mail_addresses
+    if text is None:
+        return None
+    _, bad = mail_addresses(text)
+    if bad:
+        raise UsageError(f"{option} 中的 {'、'.join(bad)} 不是有效的电子邮箱地址（如 gkb@example.gov.cn，多个用逗号隔开）")
+    return text
+
+
 def cmd_compile(args) -> int:
-    from .writers.docx import write_docx
+    from .outputs import SUFFIXES, recipients, render_report, write_rendered
+    formats = _formats(args.to)
+    mail_to, mail_cc = _addresses(args.mail_to, "--mail-to"), _addresses(args.mail_cc, "--mail-cc")
     if args.file is None:
         path = resource("excel_templates", EXAMPLE_WORKBOOK)
         display = f"示例-{EXAMPLE_WORKBOOK}"
         _err("未指定文件，编译内置示例（沙坡头区永康镇人民政府 2021 年度）。编译自己的填报表：nianbao compile 文件名.xlsx")
     else:
         path, display = Path(args.file), args.file
-    if Path(args.output).suffix.lower() == ".docx":
+    if Path(args.output).suffix.lower() in SUFFIXES.values():
         raise UsageError(f"-o 应为输出文件夹，报告的文件名由机关名称和年度决定（如 -o {Path(args.output).parent}）")
     template = Path(args.docx_template) if args.docx_template else None
     if template is not None:
         from .writers.docx import check_template
         check_template(template)
+    defaults = ("", "")
+    if "eml" in formats:
+        from .config import load_config, mail_defaults
+        defaults = mail_defaults(load_config())
     index = _last_year_index(args.last_year) if args.last_year else {}
     checked = load(path, display)
     last = _match_last(checked.result, index, single=True) if index and checked.result is not None else None
@@ -247,13 +279,22 @@ def cmd_compile(args) -> int:
         _err(f"有 {len(errors)} 处错误，未生成报告。请改正后重试（nianbao check {display} 可只做检查）；"
              "确需生成可加 --force。")
         return EXIT_ERRORS
-    out = write_docx(checked.result.report, Path(args.output), runin=args.subheadings == "runin", template=template)
+    report = checked.result.report
+    if "pdf" in formats:
+        _err("正在用 LibreOffice 生成 PDF……")
+    rendered = render_report(report, formats, runin=args.subheadings == "runin", template=template,
+                             mail=recipients(report, mail_to, mail_cc, defaults),
+                             warnings=counts(checked.findings)[Severity.WARNING], errors=len(errors))
+    paths = write_rendered(rendered, Path(args.output))
+    for note in rendered.notes:
+        _err(f"注意：{note}")
     if errors:
         banner = "！" * 30
         _err(banner)
         _err(f"注意：报告中仍有 {len(errors)} 处错误，按 --force 强制生成。这份报告不能直接发布！")
         _err(banner)
-    _out(str(out))
+    for out in paths:
+        _out(str(out))
     return EXIT_ERRORS if errors else EXIT_OK
 
 
@@ -276,10 +317,10 @@ def cmd_rules(args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from .batch import run_batch
-    return run_batch([Path(p) for p in args.paths], Path(args.output), jobs=args.jobs,
-                     last_year=[Path(p) for p in _existing(args.last_year or [], "--last-year")],
-                     runin=args.subheadings == "runin")
+    from .batch import BatchOptions, run_batch
+    options = BatchOptions(jobs=args.jobs, runin=args.subheadings == "runin", formats=_formats(args.to),
+                           last_year=tuple(Path(p) for p in _existing(args.last_year or [], "--last-year")))
+    return run_batch([Path(p) for p in args.paths], Path(args.output), options)
 
 
 def cmd_summary(args) -> int:
@@ -305,6 +346,22 @@ def cmd_next_year(args) -> int:
     return EXIT_OK
 
 
+def cmd_send(args) -> int:
+    import getpass
+
+    from .config import load_config, smtp_settings
+    from .mail import MailError, send_eml
+    settings = smtp_settings(load_config(Path(args.config) if args.config else None))
+    ask = (lambda prompt: getpass.getpass(prompt)) if sys.stdin is not None and sys.stdin.isatty() else None
+    try:
+        sent = send_eml(Path(args.eml), settings, ask)
+    except MailError as exc:
+        _err(f"nianbao：未发送。{exc}")
+        return EXIT_UNREADABLE
+    _out(f"已发送给 {'、'.join(sent)}（经 {settings.host}:{settings.port}）")
+    return EXIT_OK
+
+
 # ---- argument parsing -------------------------------------------------------------------------------
 
 
@@ -319,6 +376,8 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("template", help="生成空白的标准填报表（.xlsx）")
     s.add_argument("-o", "--output", metavar="文件", help=f"输出文件（默认：{DEFAULT_TEMPLATE_NAME}）")
+    s.add_argument("--mail-to", metavar="邮箱", help="预先填好“基本信息”的报送邮箱（政务公开办分发模板时用）")
+    s.add_argument("--mail-cc", metavar="邮箱", help="预先填好“基本信息”的抄送邮箱")
     s.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     s.set_defaults(func=cmd_template)
 
@@ -327,13 +386,18 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     s.set_defaults(func=cmd_example)
 
-    s = sub.add_parser("compile", help="检查填报表并生成 Word 报告（.docx）")
+    s = sub.add_parser("compile", help="检查填报表并生成报告（Word，也可生成 PDF、网页、报送邮件）")
     s.add_argument("file", nargs="?", metavar="文件", help="填报表 .xlsx 或数据 .json（省略则编译内置示例）")
     s.add_argument("-o", "--output", metavar="文件夹", default=".", help="输出文件夹（默认：当前文件夹）")
     s.add_argument("--subheadings", choices=("runin", "standalone"), default="runin",
                    help="（一）至（五）小标题：runin 与正文接排“（一）主动公开：……”（默认），standalone 单独成行")
     s.add_argument("--force", action="store_true", help="即使有错误也生成报告（会醒目提示）")
     s.add_argument("--docx-template", metavar="文件", help="自定义 Word 模板（默认使用内置模板）")
+    s.add_argument("--to", metavar="格式", default="docx",
+                   help="输出格式，逗号隔开：docx（Word，默认）、pdf（存档 PDF，需要 LibreOffice）、html（网站用网页）、"
+                        "eml（报送邮件，附上报告）；all 为全部")
+    s.add_argument("--mail-to", metavar="邮箱", help="报送邮件的收件人（默认取“基本信息”的报送邮箱）")
+    s.add_argument("--mail-cc", metavar="邮箱", help="报送邮件的抄送（默认取“基本信息”的抄送邮箱）")
     s.add_argument("--last-year", nargs="+", metavar="文件", help="上年度报告（填报表或 JSON），用于跨年度检查")
     s.set_defaults(func=cmd_compile)
 
@@ -368,16 +432,27 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="并行进程数（默认：全部 CPU 核）")
     s.add_argument("--last-year", nargs="+", metavar="路径", help="上年度的填报表或文件夹，按机关名称对应")
     s.add_argument("--subheadings", choices=("runin", "standalone"), default="runin", help="小标题样式，同 compile")
+    s.add_argument("--to", metavar="格式", default="docx",
+                   help="报告的格式，同 compile：docx、pdf、html，逗号隔开；加 eml 时退回说明也写成发给各机关的邮件（.eml）")
     s.set_defaults(func=cmd_batch)
 
     s = sub.add_parser("summary", help="汇总多个机关同一年度的表二、表三、表四",
                        description="汇总同一年度各机关的表二、表三、表四。退出码：0 全部计入，1 已汇总但有文件未计入"
                                    "（或按 --include-invalid 计入了有错误的文件），2 未汇总（年度不同、同一机关重复、没有可汇总的文件）。")
     s.add_argument("paths", nargs="+", metavar="路径", help="填报表、JSON 或文件夹")
-    s.add_argument("-o", "--output", metavar="文件", required=True, help="输出文件：.json、.xlsx 或 .docx")
+    s.add_argument("-o", "--output", metavar="文件", required=True,
+                   help="输出文件：.json（数据）、.xlsx（汇总表）、.docx（Word）、.pdf 或 .html（网页）")
     s.add_argument("--name", metavar="地区", default="", help="汇总报告的标题名称，如“沙坡头区”")
     s.add_argument("--include-invalid", action="store_true", help="有错误的文件也计入汇总（默认排除并列出）")
     s.set_defaults(func=cmd_summary)
+
+    s = sub.add_parser("send", help="通过邮件服务器发送 .eml 邮件（如 compile --to eml 生成的报送邮件）",
+                       description="发送 .eml 邮件。发信服务器在设置文件的 [smtp] 中或用环境变量设置；"
+                                   "密码用环境变量 NIANBAO_SMTP_PASSWORD 或按提示输入，不能写在命令行上。"
+                                   "退出码：0 已发送，2 未发送。")
+    s.add_argument("eml", metavar="邮件.eml")
+    s.add_argument("--config", metavar="文件", help="设置文件（默认：%%APPDATA%%\\nianbao\\nianbao.toml 或 ~/.config/nianbao/nianbao.toml）")
+    s.set_defaults(func=cmd_send)
 
     s = sub.add_parser("next-year", help="由今年的填报表生成下一年度的填报表（结转数、现行有效件数带入）")
     s.add_argument("workbook", metavar="填报表")
@@ -442,6 +517,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"nianbao：{exc}")
         return EXIT_UNREADABLE
     except MissingResource as exc:
+        _err(f"nianbao：{exc}")
+        return EXIT_UNREADABLE
+    except ConfigError as exc:
         _err(f"nianbao：{exc}")
         return EXIT_UNREADABLE
     except KeyboardInterrupt:

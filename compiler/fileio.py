@@ -14,39 +14,84 @@ class OutputError(Exception):
     """An output file could not be written; the message is for the user (Chinese)."""
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_MODE = 0o666 & ~_umask()  # what open() would give a new file (mkstemp gives 0600)
+
+
+def _usual_mode(fd: int) -> None:
+    if hasattr(os, "fchmod"):
+        try:
+            os.fchmod(fd, _MODE)
+        except OSError:
+            pass
+
+
 def atomic_write(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
     The file appears whole or not at all; an existing file is replaced only
     when the new one is complete.
     """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    return atomic_write_all([(path, data)])[0]
+
+
+def _write_error(path: Path, exc: OSError, done: list[Path] = ()) -> OutputError:
+    already = f"（已写入：{'、'.join(str(p) for p in done)}）" if done else ""
+    if isinstance(exc, PermissionError) and path.exists():
+        return OutputError(f"无法写入 {path}：文件可能正在 Word、WPS 或 Excel 中打开，请关闭后重试"
+                           f"（{reason(exc)}）{already}")
+    return OutputError(f"无法写入 {path}：{reason(exc)}{already}")
+
+
+def atomic_write_all(items: list[tuple[Path, bytes]]) -> list[Path]:
+    """Write several files all or nothing: every file is written to a temporary file first; only when
+    all are complete are they renamed into place.  A failure before the renames leaves none of them
+    behind and every existing file untouched."""
+    staged: list[tuple[str, Path]] = []
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹 {folder}：{reason(exc)}") from exc
-    tmp_name = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, path)
-        tmp_name = None
-    except OSError as exc:
-        if isinstance(exc, PermissionError) and path.exists():
-            raise OutputError(f"无法写入 {path}：文件可能正在 Word、WPS 或 Excel 中打开，请关闭后重试"
-                              f"（{reason(exc)}）") from exc
-        raise OutputError(f"无法写入 {path}：{reason(exc)}") from exc
+        for path, data in items:
+            path = Path(path)
+            folder = path.parent if str(path.parent) else Path(".")
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OutputError(f"无法创建输出文件夹 {folder}：{reason(exc)}") from exc
+            try:
+                fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+            except OSError as exc:
+                raise _write_error(path, exc) from exc
+            staged.append((tmp_name, path))
+            _usual_mode(fd)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            except OSError as exc:
+                raise _write_error(path, exc) from exc
+        for _, path in staged:
+            check_writable(path)  # a file open in Word stops us here, before any file is replaced
+        done: list[Path] = []
+        while staged:
+            tmp_name, path = staged[0]
+            try:
+                os.replace(tmp_name, path)
+            except OSError as exc:
+                raise _write_error(path, exc, done) from exc
+            staged.pop(0)
+            done.append(path)
+        return done
     finally:
-        if tmp_name is not None:
+        for tmp_name, _ in staged:
             try:
                 os.unlink(tmp_name)
             except OSError:
                 pass
-    return path
 
 
 def check_writable(path: Path) -> None:

@@ -56,6 +56,14 @@ OFFICE_FIELDS: tuple[OfficeField, ...] = (
     OfficeField("email", "电子邮箱", "没有可空"),
 )
 OFFICE_KEYS = tuple(f.key for f in OFFICE_FIELDS)
+# Where the office sends the report: rows of 基本信息 below the office's fields.  They belong to the
+# workbook, not to the report's data model (data-model.md has no such keys): the submission e-mail
+# (`compile --to eml`) takes its To and Cc from them.
+DELIVERY_FIELDS: tuple[OfficeField, ...] = (
+    OfficeField("mail_to", "报送邮箱（收件人）", "上级政务公开办收取年报的邮箱，生成报送邮件（.eml）时作收件人；多个用分号隔开"),
+    OfficeField("mail_cc", "抄送邮箱", "可空；多个用分号隔开"),
+)
+DELIVERY_KEYS = tuple(f.key for f in DELIVERY_FIELDS)
 YEAR_LABEL = "报告年度"
 YEAR_HINT = "四位数字，如 2021（报告所统计的年度，不是发布年度）"
 
@@ -432,7 +440,7 @@ class Slot:
     address: str
     label: str  # what a message calls it
     column_label: str = ""
-    kind: str = "input"  # input | total | text | title | office | year | meta
+    kind: str = "input"  # input | total | text | title | office | year | meta | delivery
     value_kind: str = COUNT
 
     @property
@@ -448,6 +456,9 @@ def _slots() -> tuple[Slot, ...]:
     slots.append(Slot(("year",), SHEET_INFO, f"{col}{FORM_FIRST_ROW}", YEAR_LABEL, kind="year"))
     for i, f in enumerate(OFFICE_FIELDS):
         slots.append(Slot(("office", f.key), SHEET_INFO, f"{col}{FORM_FIRST_ROW + 1 + i}", f.label, kind="office"))
+    for i, f in enumerate(DELIVERY_FIELDS):
+        row = FORM_FIRST_ROW + 1 + len(OFFICE_FIELDS) + i
+        slots.append(Slot(("delivery", f.key), SHEET_INFO, f"{col}{row}", f.label, kind="delivery"))
     for i, part in enumerate(TEXT_PARTS):
         slots.append(Slot(part.path, SHEET_TEXT, f"{col}{FORM_FIRST_ROW + i}", part.label,
                           kind="title" if part.kind == "title" else "text"))
@@ -459,6 +470,8 @@ def _slots() -> tuple[Slot, ...]:
 
 
 SLOTS: tuple[Slot, ...] = _slots()
+# Slots a workbook of an earlier nianbao may lack (no defined name, an empty cell): no finding when absent
+OPTIONAL_SLOT_KINDS = ("meta", "delivery")
 SLOTS_BY_PATH: dict[Path, Slot] = {s.path: s for s in SLOTS}
 SLOTS_BY_NAME: dict[str, Slot] = {s.name: s for s in SLOTS}
 
@@ -477,14 +490,21 @@ def label_text(path: Path) -> str:
     row, col = labels(path)
     return f"{row}·{col}" if col else row
 
-# The key figures of a report, as the batch status sheet, the submission email and the web page show
-# them: (short header, key paths summed)
-KEY_FIGURES: tuple[tuple[str, tuple[Path, ...]], ...] = (
-    ("新收", (("t3", "new", "total"),)),
-    ("办结", (("t3", "total_handled", "total"),)),
-    ("结转下年度", (("t3", "carried_out", "total"),)),
-    ("复议", (("t4", "review", "total"),)),
-    ("诉讼", (("t4", "suit_direct", "total"), ("t4", "suit_after_review", "total"))),
+@dataclass(frozen=True)
+class KeyFigure:
+    """A figure that sums up a report, as the batch status sheet, the submission email and the web page show it."""
+
+    header: str  # a column header: 新收
+    what: str  # in a sentence: 本年新收政府信息公开申请
+    paths: tuple[Path, ...]  # the table values it is the sum of
+
+
+KEY_FIGURES: tuple[KeyFigure, ...] = (
+    KeyFigure("新收", "本年新收政府信息公开申请", (("t3", "new", "total"),)),
+    KeyFigure("办结", "本年办结（办理结果总计）", (("t3", "total_handled", "total"),)),
+    KeyFigure("结转下年度", "结转下年度继续办理", (("t3", "carried_out", "total"),)),
+    KeyFigure("复议", "政府信息公开行政复议", (("t4", "review", "total"),)),
+    KeyFigure("诉讼", "政府信息公开行政诉讼", (("t4", "suit_direct", "total"), ("t4", "suit_after_review", "total"))),
 )
 
 # Texts that mark the 2019 trial format (国办公开办函〔2019〕60号)

@@ -212,6 +212,7 @@ def _info() -> XSheet:
     rows = [(fmt.SLOTS_BY_PATH[("year",)], fmt.YEAR_HINT)]
     rows += [(fmt.SLOTS_BY_PATH[("office", f.key)], ("必填。" if f.required else "") + f.hint)
              for f in fmt.OFFICE_FIELDS]
+    rows += [(fmt.SLOTS_BY_PATH[("delivery", f.key)], f.hint) for f in fmt.DELIVERY_FIELDS]
     return _form(fmt.SHEET_INFO, rows, (24, 44, 56))
 
 

@@ -29,6 +29,8 @@ class Report:
     sections: list[Section]  # the five sub-sections of 一、总体情况
     numbers: dict[tuple, Number | None]  # key path -> value; None where the cell held no number
     format: str = fmt.FORMAT_ID
+    # where the report is sent (fmt.DELIVERY_FIELDS): the workbook's, not part of the JSON data model
+    delivery: dict[str, str] = field(default_factory=lambda: {k: "" for k in fmt.DELIVERY_KEYS})
 
     # ---- construction -------------------------------------------------
 
@@ -53,6 +55,8 @@ class Report:
             return self.year
         if head == "office":
             return self.office.get(path[1], "")
+        if head == "delivery":
+            return self.delivery.get(path[1], "")
         if head == "text":
             if path[1] == "overview_sections":
                 section = self.sections[path[2]]
@@ -68,6 +72,8 @@ class Report:
             self.year = value
         elif head == "office":
             self.office[path[1]] = value
+        elif head == "delivery":
+            self.delivery[path[1]] = value
         elif head == "text" and path[1] == "overview_sections":
             section = self.sections[path[2]]
             if path[3] == "title":
@@ -98,8 +104,8 @@ class Report:
     def key_figures(self) -> tuple[Number | None, ...]:
         """The values of ``fmt.KEY_FIGURES`` (新收, 办结, …); None where a value is not a number."""
         out: list[Number | None] = []
-        for _, paths in fmt.KEY_FIGURES:
-            values = [self.numbers.get(p) for p in paths]
+        for figure in fmt.KEY_FIGURES:
+            values = [self.numbers.get(p) for p in figure.paths]
             out.append(None if None in values else sum(values, 0))
         return tuple(out)
 

@@ -38,6 +38,7 @@ def next_year_report(report: Report) -> Report:
         raise OutputError("填报表没有填写报告年度，无法确定下一年度。请先在“基本信息”中填写报告年度。")
     new = Report.empty(report.year + 1)
     new.office = {k: report.office.get(k, "") for k in fmt.OFFICE_KEYS}
+    new.delivery = dict(report.delivery)
     new.sections = [Section(s.title) for s in report.sections]
     (src_table, src_row), (dst_table, dst_row) = CARRY
     for col, _ in fmt.T3_COLUMNS:

@@ -41,6 +41,7 @@ class Outcome:
     last_file: str = ""  # last year's file it was checked against
     notes: list[str] = field(default_factory=list)  # for the 说明 column
     write_failed: bool = False  # the report could not be made or written (a problem of ours, not of the file)
+    output_notes: list[str] = field(default_factory=list)  # about the outputs made (fonts substituted in the PDF)
 
     @property
     def errors(self) -> int:

@@ -1,7 +1,8 @@
-"""Files shipped with nianbao: the Word template, the lead-paragraph template, the workbooks.
+"""Files shipped with nianbao: the Word template, the lead-paragraph template, the web-page template,
+the workbooks.
 
-Installed (``pip install .``) they are package data of ``compiler.docx_templates``
-and ``compiler.excel_templates``; in a checkout they are the top-level folders.
+Installed (``pip install .``) they are package data of ``compiler.docx_templates``,
+``compiler.html_templates`` and ``compiler.excel_templates``; in a checkout they are the top-level folders.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 DOCX_TEMPLATE = "report-2021.docx"
 LEAD_TEMPLATE = "lead-2021.txt.j2"
+HTML_TEMPLATE = "report-2021.html.j2"
 WORKBOOK_TEMPLATE = "template-2021.xlsx"
 EXAMPLE_WORKBOOK = "example-yongkang-2021.xlsx"
 EXAMPLE_JSON = "example-yongkang-2021.json"
@@ -23,7 +25,7 @@ class MissingResource(Exception):
 
 
 def resource(folder: str, name: str) -> Path:
-    """The path of a shipped file; ``folder`` is "docx_templates" or "excel_templates"."""
+    """The path of a shipped file; ``folder`` is "docx_templates", "html_templates" or "excel_templates"."""
     try:
         candidate = resources.files(f"compiler.{folder}") / name
         if candidate.is_file():

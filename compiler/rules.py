@@ -76,6 +76,9 @@ RULES: tuple[Rule, ...] = (
     Rule("BATCH-DUP", E, "同一机关同一年度报送了不止一份", "nianbao batch",
          "批量处理时，同一机关（按机关名称）同一年度有两份或更多填报表。无法确定以哪一份为准，"
          "这些文件都不生成报告，退回说明请对方确认后只报送一份。", stage="batch"),
+    Rule("INFO-MAIL", W, "邮箱地址无效", "RFC 5322",
+         "“基本信息”的报送邮箱或抄送邮箱中有不像电子邮箱的内容。生成报送邮件（--to eml）时不会使用它，"
+         "请改正（如 gkb@example.gov.cn，多个地址用分号隔开）。", stage="read"),
     Rule("JSON-KEY", E, "JSON 键缺失、多余或类型不符", "data-model.md",
          "JSON 的键是固定的：缺少键、多出未知的键或值的类型不对都是错误，任何数据都不会被悄悄丢弃。",
          stage="read"),

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from .aggregate import DEFAULT_AREA, VALUE_PATHS, Totals
 from .outcomes import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, Item
+from .writers.summary import SUFFIXES, write_summary
 
-SUFFIXES = (".json", ".xlsx", ".docx")
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
@@ -53,8 +53,12 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
-        console.print(f"nianbao：输出文件 {out} 的扩展名应为 .json（数据）、.xlsx（汇总表）或 .docx（Word 文档）。")
+        console.print(f"nianbao：输出文件 {out} 的扩展名应为 .json（数据）、.xlsx（汇总表）、.docx（Word 文档）、"
+                      ".pdf 或 .html（网页）。")
         return EXIT_USAGE
+    if suffix == ".pdf":
+        from .writers.pdf import require_soffice
+        require_soffice()  # before any work
     files = [f for f in find_inputs([Path(p) for p in paths]) if not _same_file(f, out)]  # not last run's output
     if not files:
         console.print("nianbao：没有找到要汇总的 .xlsx、.xlsm 或 .json 文件（文件夹会递归查找）。")
@@ -125,8 +129,7 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
         totals.add(item.numbers())
     report = totals.report(included[0].year, area)
 
-    from .writers.summary import write_summary
-    path = write_summary(report, out, included, excluded, invalid_included=[i for i in included if i.state == STATUS_ERROR])
+    path, notes = write_summary(report, out, included, excluded, invalid_included=[i for i in included if i.state == STATUS_ERROR])
     invalid_in = sum(1 for i in included if i.state == STATUS_ERROR)
     line = f"已汇总 {len(included)} 个机关的 {report.year} 年度数据（{area}）"
     if invalid_in:
@@ -136,6 +139,8 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
     if excluded:
         line += f"；{len(excluded)} 个文件未计入（见上表）"
     console.print(line + "。")
+    for note in notes:
+        console.print(f"注意：{note}")
     print(path, flush=True)
     return EXIT_ERRORS if excluded or invalid_in else EXIT_OK
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Characters XML 1.0 cannot hold: C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -29,3 +30,29 @@ def one_line(text: str) -> str:
 def section_title(text: str) -> str:
     """A sub-heading as typed, without a number the office may have typed before it."""
     return _LEADING_NUMBER.sub("", one_line(text))
+
+
+_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_ADDRESS_SEPARATORS = re.compile(r"[,;，；、\n]+")
+_ANGLE = re.compile(r"<([^<>]*)>\s*$")
+
+
+def mail_addresses(text: str) -> tuple[list[str], list[str]]:
+    """E-mail addresses typed in one field ("a@b.cn；c@d.cn", "政务公开办 <a@b.cn>"): (valid, not valid).
+
+    Full-width characters (＠, ．) are read as their half-width forms, as a clerk's IME may type them."""
+    good: list[str] = []
+    bad: list[str] = []
+    for token in _ADDRESS_SEPARATORS.split(text or ""):
+        token = token.strip()
+        if not token:
+            continue
+        m = _ANGLE.search(token)
+        address = unicodedata.normalize("NFKC", m.group(1) if m else token).strip().replace("。", ".")
+        if _ADDRESS.match(address):
+            if address.lower() not in (g.lower() for g in good):
+                good.append(address)
+        else:
+            bad.append(token)
+    return good, bad

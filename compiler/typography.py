@@ -36,6 +36,34 @@ HEITI = "黑体"
 KAITI = "楷体_GB2312"
 SONGTI = "宋体"
 LATIN = "Times New Roman"
+OFFICIAL_FONTS = (FANGSONG, XIAOBIAOSONG, HEITI, KAITI, SONGTI)
+
+# Other names of the same font (English family names, PostScript names)
+FONT_ALIASES: dict[str, tuple[str, ...]] = {
+    FANGSONG: ("FangSong_GB2312", "FangSong-GB2312"),
+    XIAOBIAOSONG: ("FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05", "方正小标宋_GBK", "FZXBSJW--GB1-0"),
+    HEITI: ("SimHei",),
+    KAITI: ("KaiTi_GB2312", "KaiTi-GB2312"),
+    SONGTI: ("SimSun",),
+}
+# Installed fonts that may stand in for a missing official one, best first (Windows' faces, then the
+# free CJK fonts of Linux distributions).  A renderer names the one it used (see writers/pdf.py).
+FONT_SUBSTITUTES: dict[str, tuple[str, ...]] = {
+    FANGSONG: ("仿宋", "FangSong", "华文仿宋", "STFangsong", "Noto Serif CJK SC", "Source Han Serif SC", "思源宋体",
+               "宋体", "SimSun", "AR PL UMing CN"),
+    XIAOBIAOSONG: ("华文中宋", "STZhongsong", "Noto Serif CJK SC", "Source Han Serif SC", "思源宋体", "宋体", "SimSun",
+                   "AR PL UMing CN"),
+    HEITI: ("微软雅黑", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "思源黑体", "华文黑体", "STHeiti",
+            "WenQuanYi Zen Hei", "文泉驿正黑"),
+    KAITI: ("楷体", "KaiTi", "华文楷体", "STKaiti", "AR PL UKai CN", "Noto Serif CJK SC", "Source Han Serif SC"),
+    SONGTI: ("NSimSun", "新宋体", "Noto Serif CJK SC", "Source Han Serif SC", "思源宋体", "AR PL UMing CN"),
+}
+
+
+def css_font_stack(name: str, generic: str = "serif") -> str:
+    """A CSS font-family list: the official face, its other names, its substitutes, a generic family."""
+    names = (name,) + FONT_ALIASES.get(name, ()) + FONT_SUBSTITUTES.get(name, ())
+    return ", ".join(f'"{n}"' for n in names) + f", {generic}"
 
 
 def body_char_spacing() -> int:

@@ -109,6 +109,9 @@ CELL_CASES = [
     ("WB-CACHE", ("表三", "D7"), None, None,  # openpyxl saves no computed value
      {("表三", "D7"): "=1+2"},
      {("表三", "D7"): 3}),
+    ("INFO-MAIL", ("基本信息", "B15"), None, "gkb＠example",  # no domain: typed by a hurried IME
+     {("基本信息", "B15"): "gkb＠example"},
+     {("基本信息", "B15"): "政务公开办 <gkb＠example.gov.cn>；zwgk@example.gov.cn"}),
     ("WB-VERSION", ("填报说明", "B4"), "nianbao 模板第 1 版", "nianbao 模板第 0 版",
      {("填报说明", "B4"): "nianbao 模板第 0 版"},
      {}),

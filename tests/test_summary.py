@@ -192,8 +192,8 @@ def test_summary_refuses_two_files_of_one_office(tmp_path, capsys):
 
 
 def test_summary_output_kind_is_checked_first(tmp_path, capsys):
-    code, _, stderr = run_cli(capsys, "summary", tmp_path, "-o", tmp_path / "汇总.pdf")
-    assert code == 2 and ".docx" in stderr
+    code, _, stderr = run_cli(capsys, "summary", tmp_path, "-o", tmp_path / "汇总.csv")
+    assert code == 2 and ".docx" in stderr and ".pdf" in stderr and ".html" in stderr
 
 
 def test_summary_output_in_the_input_folder_is_not_summed_again(tmp_path, capsys):

@@ -25,7 +25,7 @@ from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 from .. import format2021 as fmt
 from ..layout import REFERENCE_HEADER, REVISION_TEXT, template_texts, workbook_layout
 from ..model import Report, format_number
-from ..text import one_line, section_title, split_paragraphs
+from ..text import mail_addresses, one_line, section_title, split_paragraphs
 from ..format2021 import label_text
 from .base import ReadResult
 from .sniff import MAX_CELLS, MAX_ROWS, Input, Unreadable
@@ -145,7 +145,16 @@ class _WorkbookReader:
             self._read_slot(slot, *slots[slot.path])
         self._totals(slots)
         self._outside(slots)
+        self._addresses()
         return r
+
+    def _addresses(self) -> None:
+        for field in fmt.DELIVERY_FIELDS:
+            path = ("delivery", field.key)
+            _, bad = mail_addresses(self.result.report.delivery.get(field.key, ""))
+            if bad:
+                self.result.add("INFO-MAIL", f"{field.label} 中的 {'、'.join(shown(b) for b in bad)} 不是有效的电子邮箱地址"
+                                             "（应像 gkb@example.gov.cn；多个地址用分号隔开）", path, actual="；".join(bad))
 
     def _names(self) -> dict[str, tuple[str, str] | None]:
         """Our defined names -> (sheet, cell), None where a name exists but points nowhere usable."""
@@ -279,7 +288,8 @@ class _WorkbookReader:
                 slots[slot.path] = dest
                 if dest[1] != slot.address:
                     moved[dest[0]].append((slot, dest[1]))
-            elif slot.name in names and sheet is not None and slot.kind != "meta" and _names_point_into(names, sheet):
+            elif slot.name in names and sheet is not None and slot.kind not in fmt.OPTIONAL_SLOT_KINDS \
+                    and _names_point_into(names, sheet):
                 # the name is there but points nowhere (#REF!): Excel and LibreOffice do that when the row
                 # or column of the cell is deleted.  What now stands at the old address is another row's data.
                 deleted[sheet].append(slot)
@@ -290,15 +300,23 @@ class _WorkbookReader:
                 continue
             elif sheet is not None:
                 slots[slot.path] = (sheet, slot.address)
-                if slot.kind != "meta":
+                if slot.kind not in fmt.OPTIONAL_SLOT_KINDS:
                     unnamed[sheet].append(slot)
             if slot.path in slots:
                 r.locations[slot.path] = slots[slot.path]
-            elif slot.kind != "meta":
+            elif slot.kind not in fmt.OPTIONAL_SLOT_KINDS:
                 # its sheet is missing: nothing was read, and no check may take the template's 0 for data
                 r.unread.add(slot.path)
                 if slot.path in fmt.VALUE_CELLS:
                     r.report.numbers[slot.path] = None
+        for slot in fmt.SLOTS:
+            # an optional slot without its name (a workbook of an earlier nianbao) is read at the template's
+            # address only where no other cell has moved there
+            if slot.kind == "delivery" and slot.name not in names and slot.path in slots \
+                    and (moved.get(slots[slot.path][0]) or slots[slot.path] in
+                         {where for path, where in slots.items() if path != slot.path}):
+                del slots[slot.path]
+                r.locations.pop(slot.path, None)
         for sheet, items in moved.items():
             slot, new = items[0]
             r.add("WB-MOVED", f"“{sheet}”中有 {len(items)} 个数据单元格的位置与模板不同（如 {label_text(slot.path)} 从 "
@@ -560,10 +578,13 @@ LAYOUT_MISMATCHES = 3  # labels out of place that mean the layout changed (fewer
 def _template_labels() -> dict[str, dict[str, str]]:
     """Per template sheet: address -> label text, for the cells that identify the sheet."""
     out: dict[str, dict[str, str]] = {}
+    # the rows of optional slots, which a workbook of an earlier nianbao does not have
+    optional = {(s.sheet, _xy(s.address)[0]) for s in fmt.SLOTS if s.kind in fmt.OPTIONAL_SLOT_KINDS}
     for sheet in workbook_layout():
         out[sheet.title] = {c.address: c.value for c in sheet.cells
                             if c.slot is None and c.role in ("label", "form_label", "header", "section")
-                            and isinstance(c.value, str) and not c.value.startswith("=")}
+                            and isinstance(c.value, str) and not c.value.startswith("=")
+                            and (sheet.title, _xy(c.address)[0]) not in optional}
     return out
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -12,42 +11,16 @@ import jinja2
 from docxtpl import DocxTemplate
 
 from .. import format2021 as fmt
-from .. import typography as ty
 from ..fileio import OutputError, atomic_write
 from ..model import Report, format_number
-from ..resources import DOCX_TEMPLATE, LEAD_TEMPLATE, resource
+from ..resources import DOCX_TEMPLATE, resource
+from .content import lead_paragraphs, title_lines
 
 DOCX_SUFFIX = ".docx"
 
 
-@lru_cache(maxsize=1)
-def _lead_template() -> jinja2.Template:
-    env = jinja2.Environment(autoescape=False, keep_trailing_newline=False, undefined=jinja2.StrictUndefined)
-    return env.from_string(resource("docx_templates", LEAD_TEMPLATE).read_text(encoding="utf-8"))
-
-
-def lead_paragraphs(report: Report) -> list[str]:
-    """The lead as written in 正文, or the standard one written from 基本信息."""
-    if report.text["lead"]:
-        return list(report.text["lead"])
-    fields = {k: report.office.get(k, "") for k in fmt.OFFICE_KEYS}
-    fields["report_name"] = report.report_name
-    text = _lead_template().render(year=report.year if report.year is not None else "", **fields)
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
 # the template's name of each table value: {{ v.t3_new_natural }}
 VALUE_TAGS = {path: fmt.defined_name(path)[len(fmt.NAME_PREFIX):] for path in fmt.VALUE_CELLS}
-
-
-def title_lines(report: Report) -> list[str]:
-    """The title, broken after the office's name when it does not fit on one line (GB/T 9704:
-    a title breaks where the words allow, not mid-word)."""
-    title = report.title
-    width = sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in title)  # Latin and digits are half-width
-    if width <= ty.TITLE_CHARS_PER_LINE or not report.report_name:
-        return [title]
-    return [report.report_name, title[len(report.report_name):]]
 
 
 def context(report: Report, runin: bool = True) -> dict:

@@ -45,7 +45,7 @@ class StatusWorkbook:
     """Add files (with their findings) one at a time; ``to_bytes`` at the end."""
 
     def __init__(self):
-        figure_headers = tuple(header for header, _ in fmt.KEY_FIGURES)
+        figure_headers = tuple(figure.header for figure in fmt.KEY_FIGURES)
         self.wb = Workbook(write_only=True)
         self.files = self.wb.create_sheet(FILES_SHEET)
         self.findings = self.wb.create_sheet(FINDINGS_SHEET)

@@ -1,4 +1,5 @@
-"""Write a 汇总 report: the data-model JSON, the standard workbook with a per-office sheet, or a .docx.
+"""Write a 汇总 report: the data-model JSON, the standard workbook with a per-office sheet, a .docx,
+its PDF, or a web page.
 
 - ``.json``  the summed report in the data model (data-model.md), nothing else;
 - ``.xlsx``  the standard workbook filled with the sums (``build_workbook``: the
@@ -7,7 +8,9 @@
   the files left out;
 - ``.docx``  the report rendered through the Word template with the narrative
   parts removed: title "{地区}{年度}年政府信息公开工作年度报告数据汇总", a note
-  on what was summed, and Tables 二, 三 and 四 under their headings.
+  on what was summed, and Tables 二, 三 and 四 under their headings;
+- ``.pdf``   that .docx through LibreOffice (``writers/pdf.py``);
+- ``.html``  the same content as a web page (``writers/html.py``).
 
 Every label and key comes from ``compiler.format2021``.
 """
@@ -43,17 +46,29 @@ _TOTAL_FILL = PatternFill("solid", fgColor="E7E6E6")
 _CENTER_WRAP = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
+SUFFIXES = (".json", ".xlsx", ".docx", ".pdf", ".html")
+
+
 def write_summary(report: Report, out: Path, included: list[Item], excluded: list[tuple[Item, str]],
-                  invalid_included: list[Item] | None = None) -> Path:
+                  invalid_included: list[Item] | None = None) -> tuple[Path, list[str]]:
+    """Write the summary in the format of ``out``'s suffix; (the path, notes for the user)."""
     suffix = Path(out).suffix.lower()
+    note = summary_note(report, len(included), len(excluded), len(invalid_included or []))
     if suffix == ".json":
-        return atomic_write(Path(out), summary_json(report).encode("utf-8"))
+        return atomic_write(Path(out), summary_json(report).encode("utf-8")), []
     if suffix == ".xlsx":
-        return atomic_write(Path(out), summary_workbook_bytes(report, included, excluded))
+        return atomic_write(Path(out), summary_workbook_bytes(report, included, excluded)), []
     if suffix == ".docx":
-        note = summary_note(report, len(included), len(excluded), len(invalid_included or []))
-        return atomic_write(Path(out), summary_docx_bytes(report, note))
-    raise OutputError(f"不支持的输出格式：{out}（应为 .json、.xlsx 或 .docx）")
+        return atomic_write(Path(out), summary_docx_bytes(report, note)), []
+    if suffix == ".pdf":
+        from .pdf import docx_to_pdf
+        pdf = docx_to_pdf(summary_docx_bytes(report, note))
+        return atomic_write(Path(out), pdf.data), pdf.notes
+    if suffix == ".html":
+        from .html import render_html
+        return atomic_write(Path(out), render_html(report, title=summary_title(report), lead=note,
+                                                   tables_only=True)), []
+    raise OutputError(f"不支持的输出格式：{out}（应为 {'、'.join(SUFFIXES)}）")
 
 
 # ---- .json -----------------------------------------------------------------------------------

@@ -180,7 +180,7 @@ def _filled_value(cell: XCell, report: Report, raw: dict) -> Any:
     value = report.get(path)
     if slot.kind == "text":
         return "\n".join(value) or None
-    if slot.kind in ("office", "title"):
+    if slot.kind in ("office", "title", "delivery"):
         return value or None
     if slot.kind == "year":
         return value if value is not None else raw.get(path)
@@ -208,12 +208,17 @@ def workbook_bytes(wb: Workbook, fixed_time: bool = False) -> bytes:
     return deterministic_zip(data) if fixed_time else data
 
 
-def write_template(path: Path) -> Path:
-    return atomic_write(path, template_bytes())
+def write_template(path: Path, delivery: dict[str, str] | None = None) -> Path:
+    return atomic_write(path, template_bytes(delivery))
 
 
-def template_bytes() -> bytes:
-    return workbook_bytes(build_workbook(), fixed_time=True)
+def template_bytes(delivery: dict[str, str] | None = None) -> bytes:
+    """The blank workbook; ``delivery`` pre-fills the 报送邮箱 rows (a 政务公开办 handing out its template)."""
+    if not delivery or not any(delivery.values()):
+        return workbook_bytes(build_workbook(), fixed_time=True)
+    report = Report.empty()
+    report.delivery.update(delivery)
+    return workbook_bytes(build_workbook(report), fixed_time=True)
 
 
 def write_filled(report: Report, path: Path, raw: dict | None = None) -> Path:
