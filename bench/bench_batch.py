@@ -6,7 +6,7 @@ For each N: writes N varied, consistent workbooks (random numbers that satisfy
 every 勾稽关系, random office names, narrative of realistic length) through the
 fill path (``build_workbook`` → .xlsx), then runs, as separate processes,
 
-    python -m compiler batch IN -o OUT            (check + compile every file)
+    python -m compiler batch IN -o OUT [--to pdf] (check + compile every file)
     python -m compiler summary IN -o 汇总.xlsx     (read + check + sum, the heaviest output)
 
 and reports wall time, throughput and peak memory: the peak of the summed RSS of
@@ -183,11 +183,14 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("-n", type=int, nargs="+", default=[100, 1000], help="numbers of workbooks (default: 100 1000)")
     p.add_argument("-j", "--jobs", type=int, default=0, help="batch --jobs (default: all cores)")
+    p.add_argument("--to", default="docx", help="batch --to, e.g. pdf or docx,pdf (default: docx)")
+    p.add_argument("--no-summary", action="store_true", help="measure batch only")
     p.add_argument("--keep", metavar="DIR", help="keep the generated files and outputs in DIR")
     args = p.parse_args()
     base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
     base.mkdir(parents=True, exist_ok=True)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPU cores, batch jobs = {args.jobs or os.cpu_count()}")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPU cores, batch jobs = {args.jobs or os.cpu_count()}, "
+          f"--to {args.to}")
     print("| N | command | seconds | files/s | peak RSS, process tree | peak RSS, largest process | exit |")
     print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     try:
@@ -197,10 +200,12 @@ def main() -> int:
                 generate(folder, n)
             runs = {
                 "batch": [sys.executable, "-m", "compiler", "batch", str(folder), "-o", str(base / f"out-{n}"),
-                          "-j", str(args.jobs)],
+                          "-j", str(args.jobs), "--to", args.to],
                 "summary → .xlsx": [sys.executable, "-m", "compiler", "summary", str(folder), "-o",
                                     str(base / f"汇总-{n}.xlsx"), "--name", "某市"],
             }
+            if args.no_summary:
+                del runs["summary → .xlsx"]
             for name, cmd in runs.items():
                 m = measure(cmd, base)
                 print(f"| {n} | {name} | {m['seconds']:.1f} | {n / m['seconds']:.1f} | {m['tree_mb']:.0f} MB | "

@@ -7,6 +7,7 @@ never printed.  Every failure is a ``MailError`` with a Chinese message.
 
 from __future__ import annotations
 
+import base64
 import email
 import ipaddress
 import smtplib
@@ -89,7 +90,7 @@ def send_eml(path: Path, settings: SmtpSettings, ask_password: Callable[[str], s
             if settings.security == "starttls":
                 server.starttls(context=context)
             if settings.user:
-                server.login(settings.user, password or "")
+                _login(server, settings.user, password or "")
             refused = server.send_message(msg, from_addr=sender, to_addrs=to)
     except smtplib.SMTPAuthenticationError as exc:
         raise MailError(f"发信服务器 {where} 不接受用户名 {settings.user} 和这个密码（服务器答复：{_said(exc)}）。"
@@ -119,6 +120,21 @@ def send_eml(path: Path, settings: SmtpSettings, ask_password: Callable[[str], s
     if refused:
         raise MailError(f"已发送给 {'、'.join(sent)}，但服务器拒收了 {'、'.join(refused)}")
     return sent
+
+
+def _login(server: smtplib.SMTP, user: str, password: str) -> None:
+    """LOGIN as smtplib does; a user name or password beyond ASCII (smtplib sends only ASCII) goes as
+    AUTH PLAIN in UTF-8 (RFC 4616)."""
+    if (user + password).isascii():
+        server.login(user, password)
+        return
+    server.ehlo_or_helo_if_needed()
+    if "plain" not in server.esmtp_features.get("auth", "").lower().split():
+        raise MailError("用户名或密码中有中文等非英文字符，但发信服务器不支持这样登录（AUTH PLAIN）。请检查用户名和密码")
+    token = base64.b64encode(b"\0" + user.encode("utf-8") + b"\0" + password.encode("utf-8")).decode("ascii")
+    code, response = server.docmd("AUTH", "PLAIN " + token)
+    if code not in (235, 503):
+        raise smtplib.SMTPAuthenticationError(code, response)
 
 
 def _said(exc: smtplib.SMTPResponseException) -> str:

@@ -8,11 +8,12 @@ use this module, so the set of outputs and their names are decided once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from email.utils import formataddr
 from pathlib import Path
 
 from .fileio import atomic_write_all
 from .model import Report
-from .text import mail_addresses
+from .text import mail_recipients
 from .writers.docx import DOCX_SUFFIX, render_docx
 from .writers.eml import EML_SUFFIX, Attachment, submission_email
 from .writers.html import HTML_SUFFIX, render_html
@@ -68,10 +69,10 @@ def recipients(report: Report, mail_to: str | None = None, mail_cc: str | None =
     for which, given, workbook, default in (("to", mail_to, report.delivery.get("mail_to", ""), defaults[0]),
                                             ("cc", mail_cc, report.delivery.get("mail_cc", ""), defaults[1])):
         text = given if given is not None else (workbook or default)
-        good, bad = mail_addresses(text)
+        good, bad = mail_recipients(text)
         if bad:
             out.notes.append(f"{'收件人' if which == 'to' else '抄送'}中的 {'、'.join(bad)} 不是有效的邮箱地址，未使用")
-        setattr(out, which, good)
+        setattr(out, which, [formataddr(pair, charset="utf-8") for pair in good])
     if not out.to:
         out.notes.append("报送邮件没有收件人：打开邮件后请填写收件人（也可在“基本信息”的“报送邮箱”中填写，"
                          "或用 --mail-to 指定）")

@@ -38,21 +38,30 @@ _ADDRESS_SEPARATORS = re.compile(r"[,;，；、\n]+")
 _ANGLE = re.compile(r"<([^<>]*)>\s*$")
 
 
-def mail_addresses(text: str) -> tuple[list[str], list[str]]:
-    """E-mail addresses typed in one field ("a@b.cn；c@d.cn", "政务公开办 <a@b.cn>"): (valid, not valid).
+def mail_recipients(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """E-mail addresses typed in one field ("a@b.cn；c@d.cn", "政务公开办 <a@b.cn>"): ([(name, address)]
+    valid, [token] not valid).  Each address once.
 
-    Full-width characters (＠, ．) are read as their half-width forms, as a clerk's IME may type them."""
-    good: list[str] = []
+    Full-width characters (＠, ．, ＜＞) are read as their half-width forms, as a clerk's IME may type them."""
+    good: list[tuple[str, str]] = []
     bad: list[str] = []
     for token in _ADDRESS_SEPARATORS.split(text or ""):
         token = token.strip()
         if not token:
             continue
-        m = _ANGLE.search(token)
-        address = unicodedata.normalize("NFKC", m.group(1) if m else token).strip().replace("。", ".")
+        plain = unicodedata.normalize("NFKC", token)
+        m = _ANGLE.search(plain)
+        address = (m.group(1) if m else plain).strip().replace("。", ".")
+        name = plain[:m.start()].strip().strip('"').strip() if m else ""
         if _ADDRESS.match(address):
-            if address.lower() not in (g.lower() for g in good):
-                good.append(address)
+            if address.lower() not in (a.lower() for _, a in good):
+                good.append((name, address))
         else:
             bad.append(token)
     return good, bad
+
+
+def mail_addresses(text: str) -> tuple[list[str], list[str]]:
+    """The bare addresses of ``mail_recipients``: (valid, not valid)."""
+    good, bad = mail_recipients(text)
+    return [address for _, address in good], bad

@@ -56,6 +56,8 @@ def _encoded_word(text: str) -> str:
 def _attachment_part(attachment: Attachment) -> MIMEBase:
     maintype, subtype = attachment.mime
     part = MIMEBase(maintype, subtype)
+    if maintype == "text":
+        part.set_param("charset", "utf-8")  # our text attachments (the web page) are UTF-8
     part.set_payload(attachment.data)
     encoders.encode_base64(part)
     word = _encoded_word(attachment.filename)
