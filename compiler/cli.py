@@ -164,21 +164,11 @@ def _last_year_index(paths: Sequence[str]) -> dict[str, list[ReadResult]]:
 
 
 def _match_last(result: ReadResult, index: dict[str, list[ReadResult]], single: bool) -> ReadResult | None:
-    """Last year's report of the same office (by name); with one file each way, that file whatever its name."""
-    candidates = index.get(office_key(result.report), [])
-    if not candidates and single and sum(len(v) for v in index.values()) == 1:
-        candidates = next(iter(index.values()))
-    year = result.report.year
-    if not candidates or year is None:
-        return None
-    wanted = [c for c in candidates if c.report.year == year - 1]
-    if wanted:
-        return wanted[0]
-    if single:
-        last = candidates[0]
-        raise UsageError(f"--last-year 的报告（{last.file}）是 {last.report.year} 年度的，"
-                         f"而 {result.file} 是 {year} 年度：应给出 {year - 1} 年度的报告")
-    return None
+    from .pipeline import LastYearMismatch, match_last
+    try:
+        return match_last(result, index, single)
+    except LastYearMismatch as exc:
+        raise UsageError(str(exc)) from None
 
 
 def no_last_year(result: ReadResult) -> Finding:
@@ -346,6 +336,13 @@ def cmd_next_year(args) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args) -> int:
+    from .web import serve
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"端口应在 1 到 65535 之间，实为 {args.port}")
+    return serve(args.port, open_browser=not args.no_browser, jobs=args.jobs, say=lambda text: _out(text))
+
+
 def cmd_send(args) -> int:
     import getpass
 
@@ -454,6 +451,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--config", metavar="文件", help="设置文件（默认：%%APPDATA%%\\nianbao\\nianbao.toml 或 ~/.config/nianbao/nianbao.toml）")
     s.set_defaults(func=cmd_send)
 
+    s = sub.add_parser("serve", help="在本机浏览器中使用 nianbao（检查、生成报告、批量处理）",
+                       description="启动只在本机（127.0.0.1）访问的网页，并打开浏览器。关闭窗口或按 Ctrl+C 停止。")
+    s.add_argument("--port", type=int, default=0, metavar="端口", help="端口（默认：自动选一个空闲端口）")
+    s.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
+    s.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="批量处理的并行进程数（默认：全部 CPU 核）")
+    s.set_defaults(func=cmd_serve)
+
     s = sub.add_parser("next-year", help="由今年的填报表生成下一年度的填报表（结转数、现行有效件数带入）")
     s.add_argument("workbook", metavar="填报表")
     s.add_argument("-o", "--output", metavar="文件", required=True, help="下一年度填报表 .xlsx")
@@ -494,6 +498,11 @@ def _chinese_argparse():
         yield
     finally:
         argparse._ = original
+
+
+def serve_main() -> int:
+    """The ``nianbao-serve`` program (a double-click starts the web page): ``nianbao serve``."""
+    return main(["serve", *sys.argv[1:]])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .checks import all_findings
 from .diagnostics import Finding, has_errors
+from .inputs import office_key
 from .readers import ReadResult, Unreadable, read_report
 from .rules import finding
 
@@ -48,3 +49,25 @@ def run_checks_on(checked: Checked, last: ReadResult | None = None) -> Checked:
     if checked.result is not None:
         checked.findings = all_findings(checked.result, last)
     return checked
+
+
+class LastYearMismatch(ValueError):
+    """The one last-year report given is not of the year before; the message is for the user."""
+
+
+def match_last(result: ReadResult, index: dict[str, list[ReadResult]], single: bool) -> ReadResult | None:
+    """Last year's report of the same office (by name); with one file each way, that file whatever its name."""
+    candidates = index.get(office_key(result.report), [])
+    if not candidates and single and sum(len(v) for v in index.values()) == 1:
+        candidates = next(iter(index.values()))
+    year = result.report.year
+    if not candidates or year is None:
+        return None
+    wanted = [c for c in candidates if c.report.year == year - 1]
+    if wanted:
+        return wanted[0]
+    if single:
+        last = candidates[0]
+        raise LastYearMismatch(f"--last-year 的报告（{last.file}）是 {last.report.year} 年度的，"
+                         f"而 {result.file} 是 {year} 年度：应给出 {year - 1} 年度的报告")
+    return None

@@ -1,0 +1,238 @@
+"""nianbao serve's API and pages through Flask's test client: the same checks, messages and .docx as
+the command line, and the safety rules of a local server reading untrusted files."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from docx import Document
+
+from conftest import EXAMPLE_XLSX, TEMPLATE_XLSX, example_data, run_cli, write_json
+from docx_read import table_grid
+
+HOST = "127.0.0.1:8765"
+TITLE = "沙坡头区永康镇人民政府2021年政府信息公开工作年度报告"
+
+
+@pytest.fixture
+def client(tmp_path):
+    from compiler.web import create_app
+    app = create_app(port=8765, jobs=1, workdir=tmp_path / "work")
+    app.config["TESTING"] = True
+    app.config["SERVER_NAME"] = HOST  # the test client sends Host: 127.0.0.1:8765
+    with app.test_client() as c:
+        yield c
+
+
+def upload(path: Path, name: str | None = None) -> tuple:
+    return (io.BytesIO(path.read_bytes()), name or path.name)
+
+
+def t4_error(tmp_path: Path) -> Path:
+    """The published error of hzq2023: 维持 10, 纠正 1, 总计 0."""
+    data = example_data()
+    data["t4"]["review"].update(upheld=10, corrected=1, total=0)
+    return write_json(tmp_path / "有错.json", data)
+
+
+def docx_content(data: bytes) -> tuple[list[str], list]:
+    doc = Document(io.BytesIO(data))
+    return [p.text for p in doc.paragraphs], [table_grid(t) for t in doc.tables]
+
+
+# ---- the API ------------------------------------------------------------------------------------
+
+
+def test_api_check_is_check_format_json(client, tmp_path, capsys):
+    bad = t4_error(tmp_path)
+    response = client.post("/api/check", data={"file": upload(bad)})
+    assert response.status_code == 200 and response.is_json
+    code, out, _ = run_cli(capsys, "check", bad, "--format", "json")
+    cli = json.loads(out)
+    got = response.get_json()
+    for f in got + cli:
+        f.pop("file")  # the CLI names the path it was given, the page the name of the upload
+    assert got == cli
+    t4 = [f for f in got if f["code"].startswith("T4")]
+    assert t4 and t4[0]["expected"] == 11 and t4[0]["actual"] == 0
+
+
+def test_api_compile_gives_the_clis_docx(client, tmp_path, capsys):
+    response = client.post("/api/compile", data={"file": upload(EXAMPLE_XLSX)})
+    assert response.status_code == 200
+    assert response.mimetype.endswith("wordprocessingml.document")
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment; ") and 'filename="nianbao-report.docx"' in disposition
+    star = disposition.split("filename*=UTF-8''")[1]
+    assert unquote(star) == TITLE + ".docx"
+    code, out, _ = run_cli(capsys, "compile", EXAMPLE_XLSX, "-o", tmp_path / "cli")
+    assert docx_content(response.data) == docx_content(Path(out.strip()).read_bytes())
+
+
+def test_api_compile_refuses_errors_with_the_findings(client, tmp_path):
+    response = client.post("/api/compile", data={"file": upload(t4_error(tmp_path))})
+    assert response.status_code == 422 and response.is_json
+    codes = {(f["code"], f["cell"]) for f in response.get_json() if f["severity"] == "error"}
+    assert any(code.startswith("T4") for code, _ in codes)
+    forced = client.post("/api/compile", data={"file": upload(t4_error(tmp_path)), "force": "1"})
+    assert forced.status_code == 200 and forced.data.startswith(b"PK")
+
+
+def test_api_template_and_rules(client):
+    response = client.get("/api/template")
+    assert response.status_code == 200 and response.data == TEMPLATE_XLSX.read_bytes()
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    rules = client.get("/api/rules").get_json()
+    codes = {r["code"] for r in rules}
+    assert {"T3-I2", "INFO-MAIL"} <= codes and all(r["title"] and r["severity"] for r in rules)
+
+
+BAD_INPUTS = {
+    "随机字节.xlsx": bytes(range(256)) * 8,
+    "空文件.xlsx": b"",
+    "表格.xlsx": "机关名称,年度\n某局,2021\n".encode("gbk"),
+    "坏的.json": b"{not json",
+    "截断.xlsx": EXAMPLE_XLSX.read_bytes()[:3000],
+    "旧格式.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_every_bad_input_gets_the_clis_message(client, tmp_path, capsys, name):
+    data = BAD_INPUTS[name]
+    for path in ("/api/check", "/api/compile"):
+        response = client.post(path, data={"file": (io.BytesIO(data), name)})
+        assert 400 <= response.status_code < 500, (path, response.status_code)
+        body = response.get_json()
+        message = body["error"] if isinstance(body, dict) else body[0]["message"]
+        assert "Traceback" not in response.get_data(as_text=True)
+    if data:
+        src = tmp_path / name
+        src.write_bytes(data)
+        code, out, _ = run_cli(capsys, "check", src, "--format", "json")
+        assert code == 2 and json.loads(out)[0]["message"] == message  # word for word the CLI's
+    else:
+        assert "空" in message
+
+
+def test_no_file_chosen(client):
+    response = client.post("/api/check", data={})
+    assert response.status_code == 400 and "请选择" in response.get_json()["error"]
+
+
+def test_oversize_upload_is_refused(client):
+    big = io.BytesIO(b"PK" + b"\0" * (20 * 1024 * 1024 + 10))
+    response = client.post("/api/check", data={"file": (big, "大.xlsx")})
+    assert response.status_code == 413 and "20 MB" in response.get_json()["error"]
+
+
+def test_wrong_host_is_refused(client):
+    response = client.get("/", headers={"Host": "evil.example.com:8765"})
+    assert response.status_code == 403 and "127.0.0.1" in response.get_data(as_text=True)
+    response = client.get("/api/rules", headers={"Host": "127.0.0.1:9999"})
+    assert response.status_code == 403
+
+
+def test_last_year_of_another_year_is_said(client, tmp_path):
+    response = client.post("/api/check", data={"file": upload(EXAMPLE_XLSX), "last_year": upload(EXAMPLE_XLSX)})
+    assert response.status_code == 400 and "应给出 2020 年度的报告" in response.get_json()["error"]
+
+
+# ---- the office page ----------------------------------------------------------------------------
+
+
+def test_office_page_marks_the_wrong_cell(client, tmp_path):
+    page = client.post("/check", data={"file": upload(t4_error(tmp_path))})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "有 " in html and "处错误" in html and "仍然生成" in html
+    from html_read import find_all, parse_strict, table_cells, text
+    tree = parse_strict(page.data)
+    tables = [t for t in find_all(tree, "table") if "official" in (t.get("class") or "")]
+    assert len(tables) == 3
+    _, cells = table_cells(tables[2])
+    bad = [(r, c) for r, c, _, _, _, el in cells if "bad" in (el.get("class") or "").split()]
+    assert (3, 4) in bad  # 行政复议·总计
+    token = next(el.get("value") for el in find_all(tree, "input") if el.get("name") == "token")
+    refused = client.post("/report", data={"token": token})
+    assert refused.status_code == 422 and "仍然生成" in refused.get_data(as_text=True)
+    forced = client.post("/report", data={"token": token, "force": "1"})
+    assert forced.status_code == 200 and forced.data.startswith(b"PK")
+
+
+def test_office_page_passes_the_example(client):
+    page = client.post("/check", data={"file": upload(EXAMPLE_XLSX)})
+    html = page.get_data(as_text=True)
+    assert "全部通过" in html and TITLE in html
+    assert client.post("/report", data={"token": "not-a-token"}).status_code == 410
+
+
+# ---- batches ------------------------------------------------------------------------------------
+
+
+class _GbkName(zipfile.ZipInfo):
+    """A member named as Windows' own zip (and WinRAR, 360压缩 by default) name it: GBK, no UTF-8 flag."""
+
+    def _encodeFilenameFlags(self):
+        return self.filename.encode("gbk"), self.flag_bits & ~0x800
+
+
+def zip_of(members: dict[str, bytes], utf8: bool = True) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in members.items():
+            z.writestr(zipfile.ZipInfo(name) if utf8 else _GbkName(name), data)
+    raw = buf.getvalue()
+    assert utf8 or "收件箱".encode("gbk") in raw
+    return raw
+
+
+def test_zip_with_a_path_outside_is_refused(client, tmp_path):
+    data = zip_of({"ok.xlsx": EXAMPLE_XLSX.read_bytes(), "../../evil.xlsx": EXAMPLE_XLSX.read_bytes()})
+    response = client.post("/batch", data={"files": (io.BytesIO(data), "收到的.zip")},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 400 and "指向压缩包之外" in response.get_json()["error"]
+    assert not (tmp_path / "evil.xlsx").exists() and not (tmp_path / "work" / "evil.xlsx").exists()
+
+
+def test_zip_bomb_is_refused(client):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("炸弹.xlsx", b"\0" * (200 * 1024 * 1024))
+    response = client.post("/batch", data={"files": (io.BytesIO(buf.getvalue()), "b.zip")},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 400 and "压缩炸弹" in response.get_json()["error"]
+
+
+def test_batch_from_a_windows_zip(client):
+    """A zip made on Chinese Windows has GBK member names without the UTF-8 flag."""
+    import time
+    data = zip_of({"收件箱/永康镇.xlsx": EXAMPLE_XLSX.read_bytes(), "收件箱/损坏.xlsx": b"PK\x03\x04broken"},
+                  utf8=False)
+    response = client.post("/batch", data={"files": (io.BytesIO(data), "邮件附件.zip")},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 202
+    job = response.get_json()["id"]
+    for _ in range(600):
+        state = client.get(f"/batch/{job}/state").get_json()
+        if state["finished"]:
+            break
+        time.sleep(0.1)
+    assert state["finished"] and not state["failed"]
+    rows = {r["file"]: r for r in state["rows"]}
+    assert len(rows) == 2, rows
+    assert rows["邮件附件.zip/收件箱/永康镇.xlsx"]["status"] == "通过"
+    assert rows["邮件附件.zip/收件箱/损坏.xlsx"]["status"] == "无法读取"
+    assert rows["邮件附件.zip/收件箱/损坏.xlsx"]["reply"]
+    reports = client.get(f"/batch/{job}/download/reports")
+    with zipfile.ZipFile(io.BytesIO(reports.data)) as z:
+        assert z.namelist() == [TITLE + ".docx"]
+    status = client.get(f"/batch/{job}/download/status")
+    assert status.status_code == 200 and status.data.startswith(b"PK")
+    summary = client.get(f"/batch/{job}/download/summary.json")
+    assert summary.status_code == 200 and json.loads(summary.data)["year"] == 2021
