@@ -443,6 +443,9 @@ def create_app(port: int | None = None, jobs: int = 0, workdir: Path | None = No
 
     @app.post("/batch")
     def batch_start():
+        for old in [j for j in batches.values() if j.finished and time.time() - j.created > KEEP_SECONDS]:
+            batches.pop(old.id, None)
+            shutil.rmtree(old.folder, ignore_errors=True)
         uploads = [f for f in request.files.getlist("files") if f.filename]
         if not uploads:
             raise BadUpload("请选择要处理的填报表，或一个 .zip 压缩包。")

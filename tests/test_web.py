@@ -236,3 +236,21 @@ def test_batch_from_a_windows_zip(client):
     assert status.status_code == 200 and status.data.startswith(b"PK")
     summary = client.get(f"/batch/{job}/download/summary.json")
     assert summary.status_code == 200 and json.loads(summary.data)["year"] == 2021
+
+
+def test_two_tabs_at_once_do_not_mix(client, tmp_path):
+    """Two uploads at the same moment each get their own findings, and leave nothing behind."""
+    from concurrent.futures import ThreadPoolExecutor
+    bad = t4_error(tmp_path)
+    app = client.application
+
+    def post(path: Path):
+        with app.test_client() as c:
+            return c.post("/api/check", data={"file": upload(path)}).get_json()
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(post, [bad, EXAMPLE_XLSX] * 4))
+    for path, findings in zip([bad, EXAMPLE_XLSX] * 4, results):
+        t4 = [f for f in findings if f["code"].startswith("T4")]
+        assert bool(t4) == (path == bad)
+        assert all(f["file"] == path.name for f in findings)
+    assert not any((tmp_path / "work").iterdir())  # every upload's folder removed
