@@ -16,7 +16,6 @@ or after ``KEEP_SECONDS``).
 from __future__ import annotations
 
 import io
-import json
 import secrets
 import shutil
 import tempfile

@@ -17,8 +17,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from openpyxl import load_workbook
 
-from checking import assert_clean
-from conftest import DATA, EXAMPLE_XLSX, ROOT, TEMPLATE_XLSX, edit_workbook, example_data, run_cli, write_json
+from conftest import DATA, EXAMPLE_XLSX, ROOT, TEMPLATE_XLSX, edit_workbook, run_cli
 
 TITLE = "沙坡头区永康镇人民政府2021年政府信息公开工作年度报告"
 PASSWORD = "s3cret-授权码"

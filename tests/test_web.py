@@ -151,7 +151,7 @@ def test_office_page_marks_the_wrong_cell(client, tmp_path):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "有 " in html and "处错误" in html and "仍然生成" in html
-    from html_read import find_all, parse_strict, table_cells, text
+    from html_read import find_all, parse_strict, table_cells
     tree = parse_strict(page.data)
     tables = [t for t in find_all(tree, "table") if "official" in (t.get("class") or "")]
     assert len(tables) == 3

@@ -4,13 +4,11 @@ to the test's temporary folder (not committed) for a person to look at."""
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -37,7 +35,6 @@ def _chromium() -> str:
 def server(tmp_path_factory):
     """`nianbao serve` as the clerk starts it; yields its address."""
     cwd = tmp_path_factory.mktemp("serve")
-    started = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "compiler", "serve", "--no-browser", "-j", "2"], cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
