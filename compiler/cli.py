@@ -229,7 +229,7 @@ def _addresses(text: str | None, option: str) -> str | None:
         return None
     _, bad = mail_addresses(text)
     if bad:
-        raise UsageError(f"{option} 中的 {'、'.join(bad)} 不是有效的电子邮箱地址（如 gkb@example.gov.cn，多个用逗号隔开）")
+        raise UsageError(f"{option} 中的 {'、'.join(bad)} 不是有效的电子邮箱地址（应像 gkb@example.gov.cn；多个地址用分号隔开）")
     return text
 
 
@@ -339,7 +339,7 @@ def cmd_next_year(args) -> int:
 def cmd_serve(args) -> int:
     from .web import serve
     if not 0 <= args.port <= 65535:
-        raise UsageError(f"端口应在 1 到 65535 之间，实为 {args.port}")
+        raise UsageError(f"--port 应在 1 到 65535 之间（不写则自动选一个空闲端口），实为 {args.port}")
     return serve(args.port, open_browser=not args.no_browser, jobs=args.jobs, say=lambda text: _out(text))
 
 

@@ -21,7 +21,6 @@ from .writers.pdf import PDF_SUFFIX, docx_to_pdf
 
 FORMATS = ("docx", "pdf", "html", "eml")
 SUFFIXES = {"docx": DOCX_SUFFIX, "pdf": PDF_SUFFIX, "html": HTML_SUFFIX, "eml": EML_SUFFIX}
-FORMAT_NAMES = {"docx": "Word 文档", "pdf": "PDF（存档版）", "html": "网页", "eml": "报送邮件"}
 ALL = "all"
 
 
@@ -107,8 +106,7 @@ def render_report(report: Report, formats: tuple[str, ...], *, runin: bool = Tru
     if "eml" in formats:
         mail = mail or recipients(report)
         notes += mail.notes
-        attached = [Attachment(stem + SUFFIXES[f], made[f]) for f in ("docx", "pdf", "html") if f in made
-                    and (f == "docx" or f in formats)]
+        attached = [Attachment(stem + SUFFIXES[f], made[f]) for f in ("docx", "pdf", "html") if f in made]
         made["eml"] = submission_email(report, attached, to=mail.to, cc=mail.cc, warnings=warnings, errors=errors)
     files = {SUFFIXES[f]: made[f] for f in FORMATS if f in formats}
     return Rendered(stem, files, notes)

@@ -279,9 +279,10 @@ def run_job(job: Job, files: list[tuple[Path, str]], jobs: int) -> None:
 
 
 def zip_folder(folder: Path) -> bytes:
+    """The files under ``folder`` as a .zip (an empty one when the folder does not exist)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for path in sorted(folder.rglob("*")):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             if path.is_file():
                 z.write(path, path.relative_to(folder).as_posix())
     return buf.getvalue()
@@ -493,8 +494,7 @@ def create_app(port: int | None = None, jobs: int = 0, workdir: Path | None = No
         if what == "status":
             return send_bytes((out / STATUS_FILE).read_bytes(), STATUS_FILE, XLSX)
         if what == "reports":
-            return send_bytes(zip_folder(out / REPORTS_DIR) if (out / REPORTS_DIR).is_dir() else zip_folder(out / "none"),
-                              "报告.zip", "application/zip")
+            return send_bytes(zip_folder(out / REPORTS_DIR), "报告.zip", "application/zip")
         if what in ("summary.xlsx", "summary.docx", "summary.json"):
             return summary_download(job, what.split(".")[1])
         abort(404)
