@@ -185,3 +185,18 @@ def test_header_rows_repeat_and_rows_do_not_split(parts):
 def test_heading_before_a_table_keeps_with_it(parts):
     ppr = _style(parts, "Heading1").find(f"{W}pPr")
     assert ppr.find(f"{W}keepNext") is not None
+
+
+def test_a_long_title_breaks_where_the_words_allow():
+    from compiler.model import Report
+    from compiler.writers.content import title_lines
+    r = Report.empty(2023)
+    r.office["name"] = r.office["report_name"] = "中卫市沙坡头区人民政府办公室"
+    assert title_lines(r) == ["中卫市沙坡头区人民政府办公室", "2023年政府信息公开工作年度报告"]
+    assert title_lines(r, r.title + "数据汇总") == ["中卫市沙坡头区人民政府办公室", "2023年政府信息公开工作年度报告数据汇总"]
+    # a title that does not begin with the office's name breaks before 年度报告, never mid-word
+    other = "宁夏回族自治区中卫市2023年政府信息公开工作年度报告数据汇总"
+    assert title_lines(r, other) == ["宁夏回族自治区中卫市2023年政府信息公开工作", "年度报告数据汇总"]
+    short = Report.empty(2023)
+    short.office["report_name"] = short.office["name"] = "某局"
+    assert title_lines(short) == [short.title]

@@ -34,15 +34,31 @@ def lead_paragraphs(report: Report) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+TITLE_BREAK_BEFORE = "年度报告"  # the second place a title may break: …政府信息公开工作 / 年度报告…
+
+
+def _width(text: str) -> float:
+    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)  # Latin and digits are half-width
+
+
 def title_lines(report: Report, title: str | None = None) -> list[str]:
-    """The title, broken after the office's name when it does not fit on one line (GB/T 9704:
-    a title breaks where the words allow, not mid-word)."""
+    """The title, broken when it does not fit on one line where the words allow (GB/T 9704: not
+    mid-word): after the office's name, or, when the rest is still too long (a summary's
+    "…年度报告数据汇总"), before 年度报告."""
     title = title or report.title
-    width = sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in title)  # Latin and digits are half-width
-    name = report.report_name
-    if width <= ty.TITLE_CHARS_PER_LINE or not name or not title.startswith(name):
+    if _width(title) <= ty.TITLE_CHARS_PER_LINE:
         return [title]
-    return [name, title[len(name):]]
+    breaks = []
+    name = report.report_name
+    if name and title.startswith(name):
+        breaks.append(len(name))
+    at = title.rfind(TITLE_BREAK_BEFORE)
+    if at > 0:
+        breaks.append(at)
+    for b in breaks:
+        if max(_width(title[:b]), _width(title[b:])) <= ty.TITLE_CHARS_PER_LINE:
+            return [title[:b], title[b:]]
+    return [title[:breaks[0]], title[breaks[0]:]] if breaks else [title]
 
 
 # ---- tables -----------------------------------------------------------------------------------

@@ -23,13 +23,13 @@ DOCX_SUFFIX = ".docx"
 VALUE_TAGS = {path: fmt.defined_name(path)[len(fmt.NAME_PREFIX):] for path in fmt.VALUE_CELLS}
 
 
-def context(report: Report, runin: bool = True) -> dict:
+def context(report: Report, runin: bool = True, title: str | None = None) -> dict:
     sections = [{"heading": f"{fmt.sub_number(i)}{s.title}", "paragraphs": list(s.paragraphs)}
                 for i, s in enumerate(report.sections)]
     values = {tag: format_number(report.numbers.get(path)) for path, tag in VALUE_TAGS.items()}
     return {
-        "title": report.title,
-        "title_lines": title_lines(report),
+        "title": title or report.title,
+        "title_lines": title_lines(report, title),
         "lead": lead_paragraphs(report),
         "text": {k: list(v) for k, v in report.text.items()},
         "sections": sections,
@@ -102,11 +102,12 @@ class TemplateProblem(OutputError):
     """A Word template (--docx-template) nianbao cannot use; the message says why, in Chinese."""
 
 
-def render_docx(report: Report, runin: bool = True, template: Path | None = None) -> bytes:
+def render_docx(report: Report, runin: bool = True, template: Path | None = None, title: str | None = None) -> bytes:
+    """The report's .docx; ``title`` replaces the standard title (a summary's)."""
     source = template or resource("docx_templates", DOCX_TEMPLATE)
     try:
         tpl = _Template(str(source))
-        tpl.render(context(report, runin), jinja_env=_ENV, autoescape=True)
+        tpl.render(context(report, runin, title), jinja_env=_ENV, autoescape=True)
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"Word 模板 {source} 中的标签有误（技术信息：{exc.message or type(exc).__name__}），"
                               "请对照内置模板改正 {{ }} 和 {% %} 标签") from exc

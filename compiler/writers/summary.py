@@ -163,9 +163,9 @@ def summary_docx_bytes(report: Report, note: list[str], template: Path | None = 
             shown.text[key] = []
     for s in shown.sections:
         s.paragraphs = []
-    doc = Document(BytesIO(render_docx(shown, template=template)))
-    body = doc.element.body
     title = summary_title(report)
+    doc = Document(BytesIO(render_docx(shown, template=template, title=title)))
+    body = doc.element.body
     headings = {h.full: h for h in fmt.HEADINGS}
     keep = True
     for el in list(body):
@@ -175,23 +175,9 @@ def summary_docx_bytes(report: Report, note: list[str], template: Path | None = 
             text = "".join(t.text or "" for t in el.iter(qn("w:t")))
             if text in headings:
                 keep = headings[text].table is not None  # 二、三、四 and their tables stay
-            elif text == shown.title and keep:
-                _set_text(el, title)
         if not keep:
             body.remove(el)
     doc.core_properties.title = title
     buf = BytesIO()
     doc.save(buf)
     return buf.getvalue()
-
-
-def _set_text(p, text: str) -> None:
-    """A paragraph's text replaced, keeping the first run's formatting."""
-    from docx.oxml.ns import qn
-    runs = p.findall(qn("w:r"))
-    for r in runs[1:]:
-        p.remove(r)
-    ts = runs[0].findall(qn("w:t"))
-    ts[0].text = text
-    for t in ts[1:]:
-        runs[0].remove(t)
