@@ -89,6 +89,7 @@ class Heading:
     text_key: str  # the narrative written under it (data-model key in "text")
     table: str | None = None  # the table printed under it
     variants: tuple[str, ...] = ()  # other wordings seen in real reports (without number)
+    core: str = ""  # a numbered short heading holding these words is this heading (reading published reports)
 
     @property
     def full(self) -> str:
@@ -96,14 +97,14 @@ class Heading:
 
 
 HEADINGS: tuple[Heading, ...] = (
-    Heading(1, "总体情况", "overview"),
-    Heading(2, "主动公开政府信息情况", "proactive", table="t2"),
-    Heading(3, "收到和处理政府信息公开申请情况", "requests", table="t3"),
+    Heading(1, "总体情况", "overview", core="总体"),
+    Heading(2, "主动公开政府信息情况", "proactive", table="t2", core="主动公开"),
+    Heading(3, "收到和处理政府信息公开申请情况", "requests", table="t3", core="申请"),
     Heading(4, "政府信息公开行政复议、行政诉讼情况", "appeals", table="t4",
-            variants=("因政府信息公开工作被申请行政复议、提起行政诉讼情况",)),
+            variants=("因政府信息公开工作被申请行政复议、提起行政诉讼情况",), core="复议"),
     Heading(5, "存在的主要问题及改进情况", "problems",
-            variants=("政府信息公开工作存在的主要问题及改进情况",)),
-    Heading(6, "其他需要报告的事项", "other"),
+            variants=("政府信息公开工作存在的主要问题及改进情况",), core="问题"),
+    Heading(6, "其他需要报告的事项", "other", core="其他"),
 )
 
 

@@ -1,4 +1,4 @@
-"""Readers: a file (the standard workbook or the data-model JSON) -> a report.
+"""Readers: a file (the standard workbook, the data-model JSON, or a published report) -> a report.
 
 ``read_report`` is the one entry point; it raises ``Unreadable`` when nothing
 can be read, and otherwise returns a ``ReadResult`` whose findings say what
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import ReadResult
+from .base import PUBLISHED_KINDS, ReadResult
 from .jsonfile import read_json
+from .published import read_published
 from .sniff import Unreadable, sniff
 from .workbook import read_workbook
 
-__all__ = ["ReadResult", "Unreadable", "read_report"]
+__all__ = ["PUBLISHED_KINDS", "ReadResult", "Unreadable", "read_report"]
 
 
 def read_report(path: Path | str, display: str | None = None) -> ReadResult:
@@ -22,4 +23,6 @@ def read_report(path: Path | str, display: str | None = None) -> ReadResult:
     inp = sniff(Path(path))
     if inp.kind == "json":
         return read_json(display, inp)
+    if inp.kind in PUBLISHED_KINDS:
+        return read_published(display, inp)
     return read_workbook(display, inp)

@@ -39,11 +39,12 @@ class Unreadable(Exception):
 
 @dataclass(frozen=True)
 class Input:
-    kind: str  # "xlsx" or "json"
+    kind: str  # "xlsx", "json", or a published report: "docx", "html", "pdf", "txt"
     data: bytes
     macros: bool = False  # an .xlsm (or a workbook carrying a VBA project)
 
 
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 SAVE_AS = "请在 Excel 或 WPS 中打开它，用“文件 → 另存为”保存为“Excel 工作簿 (*.xlsx)”后再试。"
 
 
@@ -71,7 +72,12 @@ def sniff(path: Path) -> Input:
         return _zip(data, suffix)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         _ole(data)
+    if data[:1024].lstrip().startswith(b"%PDF-"):
+        return Input("pdf", data)
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    excel_suffix = suffix in (".xlsx", ".xlsm", ".xls", ".et")
+    if not excel_suffix and (suffix in HTML_SUFFIXES or stripped[:15].lower().startswith((b"<!doctype html", b"<html"))):
+        return Input("html", data)
     if suffix == ".json" or stripped[:1] in (b"{", b"["):
         if len(data) > MAX_JSON_BYTES:
             raise Unreadable("JSON 文件过大，超过 20 MB 的上限。")
@@ -82,9 +88,11 @@ def sniff(path: Path) -> Input:
         raise Unreadable("这是网页或 XML 文本（有些系统导出的“Excel”其实是网页），不是 .xlsx 工作簿。" + SAVE_AS)
     if suffix == ".xls":
         raise Unreadable("文件扩展名是 .xls，但内容不是 Excel 工作簿。" + SAVE_AS)
+    if _looks_like_text(data) and not excel_suffix and suffix != ".csv":
+        return Input("txt", data)
     if _looks_like_text(data):
         raise Unreadable("这是文本文件（可能是 .csv），不是 .xlsx 工作簿。" + SAVE_AS)
-    raise Unreadable("文件内容无法识别：不是 .xlsx 工作簿，也不是 JSON 数据文件。")
+    raise Unreadable("文件内容无法识别：不是 .xlsx 工作簿或 JSON 数据文件，也不是 Word、网页、PDF 或文本格式的年度报告。")
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -106,7 +114,8 @@ def _ole(data: bytes) -> None:
         raise Unreadable("工作簿设置了打开密码（已加密），nianbao 无法读取。请在 Excel 中用“文件 → 信息 → 保护工作簿 → "
                          "用密码进行加密”清除密码（WPS：“文件 → 文档加密”）后保存，再试。")
     if "WordDocument".encode("utf-16-le") in data:
-        raise Unreadable("这是 Word 文档（.doc），不是 .xlsx 工作簿。")
+        raise Unreadable("这是旧版 Word 文档（.doc），nianbao 读不了。请在 Word 或 WPS 中用“文件 → 另存为”保存为"
+                         "“Word 文档 (*.docx)”后再试。")
     raise Unreadable("这是旧版 Excel 97-2003 工作簿（.xls），nianbao 只读 .xlsx。" + SAVE_AS)
 
 
@@ -120,13 +129,14 @@ def _zip(data: bytes, suffix: str) -> Input:
         if len(infos) > MAX_ENTRIES:
             raise Unreadable(f"压缩包中有 {len(infos)} 个部件，远超正常工作簿，已拒绝读取（可能是异常文件）。")
         names = {i.filename for i in infos}
-        if "word/document.xml" in names:
-            raise Unreadable("这是 Word 文档（.docx），不是 .xlsx 工作簿。")
+        docx = "word/document.xml" in names  # a published report (compiler.readers.published)
         if "ppt/presentation.xml" in names:
             raise Unreadable("这是 PowerPoint 演示文稿，不是 .xlsx 工作簿。")
+        if "mimetype" in names and b"opendocument.text" in archive.read("mimetype")[:100]:
+            raise Unreadable("这是 OpenDocument 文本（.odt）。请用“另存为”保存为 Word 文档（.docx）后再试。")
         if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype")[:100]:
             raise Unreadable("这是 OpenDocument 表格（.ods）。请用“另存为”保存为 .xlsx 格式后再试。")
-        if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        if not docx and "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
             raise Unreadable("文件是 zip 压缩包，但不是 Excel 工作簿。")
         if "xl/workbook.bin" in names:
             raise Unreadable("这是 Excel 二进制工作簿（.xlsb），nianbao 只读 .xlsx。" + SAVE_AS)
@@ -135,10 +145,12 @@ def _zip(data: bytes, suffix: str) -> Input:
             total += info.file_size
             if info.file_size > MAX_PART_BYTES or (
                     info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
-                raise Unreadable(f"工作簿中的 {info.filename} 解压后有 {info.file_size // (1024 * 1024)} MB，"
+                raise Unreadable(f"文件中的 {info.filename} 解压后有 {info.file_size // (1024 * 1024)} MB，"
                                  "超出安全上限（可能是异常文件或“压缩炸弹”），已拒绝读取。")
         if total > MAX_TOTAL_BYTES:
-            raise Unreadable("工作簿解压后总大小超出安全上限，已拒绝读取。")
+            raise Unreadable("文件解压后总大小超出安全上限，已拒绝读取。")
+        if docx:
+            return Input("docx", data)
         for info in infos:
             _scan_part(archive, info)
         content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""

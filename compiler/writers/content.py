@@ -10,28 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import jinja2
-
 from .. import format2021 as fmt
 from .. import typography as ty
 from ..model import Report, format_number
-from ..resources import LEAD_TEMPLATE, resource
-
-
-@lru_cache(maxsize=1)
-def _lead_template() -> jinja2.Template:
-    env = jinja2.Environment(autoescape=False, keep_trailing_newline=False, undefined=jinja2.StrictUndefined)
-    return env.from_string(resource("docx_templates", LEAD_TEMPLATE).read_text(encoding="utf-8"))
+from ..lead import standard_lead
 
 
 def lead_paragraphs(report: Report) -> list[str]:
     """The lead as written in 正文, or the standard one written from 基本信息."""
-    if report.text["lead"]:
-        return list(report.text["lead"])
-    fields = {k: report.office.get(k, "") for k in fmt.OFFICE_KEYS}
-    fields["report_name"] = report.report_name
-    text = _lead_template().render(year=report.year if report.year is not None else "", **fields)
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    return list(report.text["lead"]) if report.text["lead"] else standard_lead(report)
 
 
 TITLE_BREAK_BEFORE = "年度报告"  # the second place a title may break: …政府信息公开工作 / 年度报告…

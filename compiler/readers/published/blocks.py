@@ -1,0 +1,57 @@
+"""A published report as neutral blocks, whatever it was published as: paragraphs and tables in
+document order.  The four sources (.docx, .html, .pdf, .txt) each turn their file into blocks;
+everything after that (``structure``, ``tables``) is one code for all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MERGED = None  # a grid position covered by a merged cell (its text is at the merge's first position)
+
+
+@dataclass
+class Para:
+    text: str
+    number: int = 0  # 1-based, as a reader counts the paragraphs of the document (set by ``numbered``)
+    page: int | None = None  # PDF: the page it starts on
+    # the source breaks lines where the page did (.txt, .pdf): a paragraph that does not end a sentence
+    # may go on in the next one
+    broken: bool = False
+
+
+@dataclass
+class Grid:
+    """A table: rows of cell texts.  ``positional``: the cells stand at their grid columns (a real
+    table, merged positions MERGED); otherwise the rows are fields of flattened text (tabs), whose
+    positions are only as good as the program that flattened them."""
+
+    rows: list[list[str | None]]
+    positional: bool
+    number: int = 0
+    page: int | None = None
+
+
+@dataclass
+class Blocks:
+    kind: str  # docx | html | pdf | txt
+    items: list[Para | Grid] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the source noticed (page numbers removed, …)
+
+
+def numbered(blocks: Blocks) -> Blocks:
+    n = 0
+    for item in blocks.items:
+        n += 1
+        item.number = n
+    return blocks
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－_~～]+\s*\d{1,3}\s*[-—–－_~～]+|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?"
+                          r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
+
+
+def is_page_number(text: str) -> bool:
+    """"— 1 —", "-3-", "第2页 共7页", "2/7": a page number that copying kept in the text."""
+    return bool(_PAGE_NUMBER.match(text))

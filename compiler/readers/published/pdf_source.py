@@ -1,0 +1,97 @@
+"""A published report as a text PDF (Word's, WPS's or LibreOffice's "export as PDF"), through
+pdfplumber: ruled tables from the page's lines, the text outside them as lines with positions.
+
+A line starts a paragraph when it is indented (the body's first-line indent of two characters)
+or when the line before it ended short of the right margin; the title's larger lines are one
+paragraph; page numbers ("— 1 —") are dropped.  A scanned PDF has no text: it is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from io import BytesIO
+
+from ..sniff import Unreadable
+from .blocks import Blocks, Grid, Para, is_page_number, numbered
+
+MAX_PAGES = 60  # a report has 5–15 pages
+
+
+def pdf_blocks(data: bytes) -> Blocks:
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    blocks = Blocks("pdf")
+    try:
+        pdf = pdfplumber.open(BytesIO(data))
+    except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
+        raise Unreadable("PDF 文件已损坏或不完整，无法读取。请重新获取原文件。") from exc
+    except Exception as exc:  # pdfminer raises its own types for encrypted or broken files
+        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+            raise Unreadable("PDF 文件设置了密码，nianbao 无法读取。") from exc
+        raise Unreadable(f"PDF 文件无法读取（{type(exc).__name__}）。") from exc
+    with pdf:
+        if len(pdf.pages) > MAX_PAGES:
+            raise Unreadable(f"PDF 有 {len(pdf.pages)} 页，超过 {MAX_PAGES} 页的上限，不像是一份年度报告。")
+        lines: list[dict] = []  # text lines and tables, in reading order
+        dropped = 0
+        for number, page in enumerate(pdf.pages, start=1):
+            tables = page.find_tables()
+            boxes = [t.bbox for t in tables]
+
+            def outside(obj, boxes=boxes) -> bool:
+                if obj.get("object_type") != "char":
+                    return True
+                cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+                return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+            items = [("line", l["top"], l) for l in page.filter(outside).extract_text_lines(return_chars=True)]
+            items += [("table", t.bbox[1], t) for t in tables]
+            for kind, _, obj in sorted(items, key=lambda item: item[1]):
+                if kind == "table":
+                    lines.append({"table": obj.extract(), "page": number})
+                    continue
+                text = obj["text"]
+                if is_page_number(text):
+                    dropped += 1
+                    continue
+                chars = obj.get("chars") or []
+                size = max((c.get("size", 0) for c in chars), default=0)
+                lines.append({"text": text, "x0": obj["x0"], "x1": obj["x1"], "size": size, "page": number,
+                              "right": page.width})
+        if not any("text" in l for l in lines):
+            raise Unreadable("PDF 中没有文字（可能是扫描件或图片）。nianbao 只能读取有文字的 PDF；"
+                             "请找到报告的 Word 版或网页版。")
+    _paragraphs(lines, blocks)
+    if dropped:
+        blocks.notes.append(f"删除了 PDF 中的 {dropped} 个页码")
+    return numbered(blocks)
+
+
+def _paragraphs(lines: list[dict], blocks: Blocks) -> None:
+    texts = [l for l in lines if "text" in l]
+    sizes = sorted(round(l["size"]) for l in texts)
+    body = sizes[len(sizes) // 2] or 12  # the median size is the body's
+    margin = min((l["x0"] for l in texts if round(l["size"]) == body), default=0)
+    right = max((l["x1"] for l in texts if round(l["size"]) == body), default=0)
+    current: Para | None = None
+    previous: dict | None = None
+    for line in lines:
+        if "table" in line:
+            blocks.items.append(Grid([list(r) for r in line["table"]], positional=True, page=line["page"]))
+            current = previous = None
+            continue
+        large = line["size"] >= body * 1.2
+        starts = (current is None or previous is None
+                  or line["x0"] > margin + body * 1.2  # first-line indent (or centred)
+                  or previous["x1"] < right - body * 1.5  # the line before ended short
+                  or large != (previous["size"] >= body * 1.2))
+        if large and previous is not None and previous["size"] >= body * 1.2 and current is not None:
+            starts = False  # the title's lines
+        if starts:
+            current = Para(line["text"].strip(), page=line["page"])
+            blocks.items.append(current)
+        else:
+            current.text += line["text"].strip()
+        previous = line
