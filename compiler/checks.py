@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import format2021 as fmt
 from .diagnostics import Finding
+from .figures import figures
 from .model import format_number
 from .format2021 import label_text
 from .readers.base import ReadResult
@@ -171,55 +172,50 @@ def _mention(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
                              "没有提到信息处理费的收取情况", actual=value)
 
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-
-
-def parse_count(text: str) -> int | None:
-    """"12" or Chinese numerals ("十二", "一百零五", "两") as an integer."""
-    if text.isdigit():
-        return int(text)
-    total, digit = 0, None
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            total += (1 if digit is None else digit) * _CN_UNITS[ch]
-            digit = None
-        else:
-            return None
-    return total + (digit or 0)
-
-
 def _excerpt(paragraph: str, start: int, end: int, width: int = 12) -> str:
     a, b = max(0, start - width), min(len(paragraph), end + width)
     return ("…" if a else "") + paragraph[a:b] + ("…" if b < len(paragraph) else "")
+
+
+def _paragraphs(r: ReadResult) -> Iterator[tuple[tuple, int, str]]:
+    """Every narrative paragraph with its key path and its index within that part."""
+    counts: dict[tuple, int] = {}
+    for path, paragraph in r.report.narrative():
+        i = counts.get(path, 0)
+        counts[path] = i + 1
+        yield path, i, paragraph
+
+
+def _at_paragraph(rule: Rule, r: ReadResult, path: tuple, index: int, message: str, **extra) -> Finding:
+    where = r.where_paragraph(path, index)
+    where.update(extra)
+    return finding(rule.code, message, **where)
+
+
+def _quoted(sentence: str, limit: int = 80) -> str:
+    return sentence if len(sentence) <= limit else sentence[:limit] + "…"
 
 
 @kind("quotes")
 def _quotes(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
     numbers = r.report.numbers
     seen: set[tuple] = set()
-    for text_path, paragraph in r.report.narrative():
-        for quote in rule.params["patterns"]:
-            for m in re.finditer(quote["re"], paragraph):
-                before = paragraph[max(0, m.start() - 6):m.start()]
-                if any(word in before for word in rule.params["not_after"]):
-                    continue  # "较上年收到申请5件": not this year's figure
-                quoted = parse_count(m.group("n")) if "n" in m.re.groupindex else 0
-                values = [numbers.get(p) for p in quote["paths"]]
-                if quoted is None or None in values:
-                    continue
-                table = sum(values, 0)
-                also = [numbers.get(p) for p in quote.get("also", ())]
-                if table == quoted or (also and None not in also and sum(also, 0) == quoted):
-                    continue
-                key = (text_path, paragraph, quote["what"], quoted)
-                if key in seen:
-                    continue
-                seen.add(key)
-                yield _at(rule, r, text_path, f"正文“{_excerpt(paragraph, m.start(), m.end())}”说是 {quoted}，"
-                                              f"但表中{quote['what']}为 {_n(table)}", expected=table, actual=quoted)
+    for text_path, index, paragraph in _paragraphs(r):
+        for fig in figures(paragraph, r.report.year):
+            values = [numbers.get(p) for p in fig.subject.paths]
+            if None in values:
+                continue
+            table = sum(values, 0)
+            also = [numbers.get(p) for p in fig.subject.also]
+            if table == fig.value or (also and None not in also and sum(also, 0) == fig.value):
+                continue
+            key = (text_path, paragraph, fig.subject.key, fig.value)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield _at_paragraph(rule, r, text_path, index,
+                                f"正文“{_quoted(fig.sentence)}”说{fig.subject.what}是 {fig.value}，但表中为 {_n(table)}",
+                                expected=table, actual=fig.value)
 
 
 @kind("nonempty")
@@ -236,14 +232,14 @@ def _period(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
     year = r.report.year
     if year is None:
         return
-    for text_path, paragraph in r.report.narrative():
+    for text_path, index, paragraph in _paragraphs(r):
         reported: set[int] = set()  # one finding per paragraph and wrong year
         for pattern, what in rule.params["patterns"]:
             for m in re.finditer(pattern, paragraph):
                 stated = int(m.group("y"))
                 if stated != year and stated not in reported:
                     reported.add(stated)
-                    yield _at(rule, r, text_path, f"正文“{_excerpt(paragraph, m.start(), m.end())}”写的{what}是 {stated} 年，"
+                    yield _at_paragraph(rule, r, text_path, index, f"正文“{_excerpt(paragraph, m.start(), m.end())}”写的{what}是 {stated} 年，"
                                                   f"报告年度是 {year} 年（是否照抄了上一年的报告？）", expected=year, actual=stated)
 
 

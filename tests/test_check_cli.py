@@ -26,8 +26,8 @@ def test_human_form_grouped_by_sheet_with_a_summary(tmp_path, capsys, monkeypatc
     body = [line for line in lines if line.startswith("某局.xlsx:")]
     assert body == [
         "某局.xlsx:基本信息!B5: INFO-REQ 错误 “机关名称（全称）”没有填写（必填）",
-        "某局.xlsx:正文!B9: TXT-W4 警告 正文“…无误。2021年，永康镇未收到政府信息公开申请，未收取信息处理费。”说是 0，"
-        "但表中本年新收政府信息公开申请数量为 2",
+        "某局.xlsx:正文!B9: TXT-W4 警告 正文“2021年，永康镇未收到政府信息公开申请，未收取信息处理费。”"
+        "说本年新收政府信息公开申请数量是 0，但表中为 2",
         "某局.xlsx:表四!E7: T4-I3 错误 行政复议·总计 应为 1（结果维持、结果纠正、其他结果、尚未审结之和），实为 3；"
         "这个总计格里是手填的数值，不是模板的求和公式",
     ]
