@@ -112,6 +112,36 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def cmd_import(args) -> int:
+    from .importing import OUTPUT_SUFFIXES, summary_line, write_import
+    from .readers import PUBLISHED_KINDS
+    source = Path(args.report)
+    default = source.with_suffix(".xlsx").name if source.suffix.lower() != ".xlsx" else "导入的填报表.xlsx"
+    target = _target(args.output, default, [args.report], overwrite=args.overwrite)
+    if target.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise UsageError(f"-o 应是 .xlsx（填好的标准填报表）或 .json（数据文件），而不是“{target.suffix or target.name}”")
+    checked = load(args.report)
+    if checked.result is None:
+        _err(render_human(checked.findings))
+        return EXIT_UNREADABLE
+    result = checked.result
+    if result.kind not in PUBLISHED_KINDS:
+        raise UsageError(f"{args.report} 是{'填报表' if result.kind == 'xlsx' else '数据 JSON'}，不是已发布的报告："
+                         "import 读取 Word、网页、PDF 或文本格式的年度报告。填报表和 JSON 可直接用于 check、compile、next-year。")
+    if result.findings:
+        _out(render_human(result.findings))
+        _out()
+    try:
+        written = write_import(result, target)
+    except ValueError as exc:  # an amount with more digits than a JSON number keeps
+        _err(f"无法写入 JSON：{exc}。请改为输出 .xlsx。")
+        return EXIT_ERRORS
+    _out(summary_line(result))
+    where = f"“{fmt.SHEET_IMPORT}”表" if written.suffix.lower() == ".xlsx" else "上面的说明"
+    _out(f"已写入 {written}。请按{where}核对，然后运行：nianbao check {written.name}")
+    return EXIT_ERRORS if has_errors(result.findings) else EXIT_OK
+
+
 def _warn_only(findings: list[Finding]) -> None:
     shown = [f for f in findings if f.severity is not Severity.INFO]
     if shown:
@@ -409,6 +439,15 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("workbook", metavar="填报表")
     s.add_argument("-o", "--output", metavar="文件", help="写入文件（默认输出到屏幕）")
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("import", help="导入已发布的年度报告（Word、网页、PDF、文本），生成填好的填报表或数据 JSON",
+                       description="读取已发布的《政府信息公开工作年度报告》（.docx、.html、.pdf 或 .txt），"
+                                   "写成填好的标准填报表（含“导入说明”表：每项数据取自原文何处、哪些需要核对）或数据 JSON。"
+                                   "第一年使用 nianbao 时，用它导入上一年度的报告，就能做跨年度检查、生成下一年度填报表。")
+    s.add_argument("report", metavar="报告")
+    s.add_argument("-o", "--output", metavar="文件", help="输出的 .xlsx 或 .json 文件（默认：与报告同名的 .xlsx）")
+    s.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("fill", help="由数据 JSON 生成填好的填报表")
     s.add_argument("data", metavar="数据.json")

@@ -410,6 +410,8 @@ SHEET_GUIDE = "填报说明"
 SHEET_INFO = "基本信息"
 SHEET_TEXT = "正文"
 SHEET_CHECK = "校验"
+# Added after the others by `nianbao import`: what was read from a published report and what to check
+SHEET_IMPORT = "导入说明"
 SHEET_ORDER = (SHEET_GUIDE, SHEET_INFO, SHEET_TEXT) + tuple(t.sheet for t in TABLES) + (SHEET_CHECK,)
 
 TABLE_TOP_ROW = 4  # official table row 0 is sheet row 4 (row 1 title, row 2 check status)

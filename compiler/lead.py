@@ -14,6 +14,10 @@ from .model import Report
 from .resources import LEAD_TEMPLATE, resource
 
 
+# What the standard lead calls the website when 基本信息 gives only its address
+DEFAULT_WEBSITE = "本机关门户网站"
+
+
 @lru_cache(maxsize=1)
 def _lead_template() -> jinja2.Template:
     env = jinja2.Environment(autoescape=False, keep_trailing_newline=False, undefined=jinja2.StrictUndefined)
@@ -24,5 +28,6 @@ def standard_lead(report: Report) -> list[str]:
     """The standard lead written from 基本信息 and the year (one string per paragraph)."""
     fields = {k: report.office.get(k, "") for k in fmt.OFFICE_KEYS}
     fields["report_name"] = report.report_name
-    text = _lead_template().render(year=report.year if report.year is not None else "", **fields)
+    text = _lead_template().render(year=report.year if report.year is not None else "", default_website=DEFAULT_WEBSITE,
+                                   **fields)
     return [line.strip() for line in text.splitlines() if line.strip()]

@@ -554,7 +554,7 @@ class _WorkbookReader:
                       sheet=sheet, cell=_addr(row, col))
         ours = set(self.sheet_of.values())
         for ws in self.wb.worksheets:
-            if ws.title in ours:
+            if ws.title in ours or ws.title == fmt.SHEET_IMPORT:  # `nianbao import`'s notes: not report content
                 continue
             filled = sorted(rc for rc, c in self._cells_of(ws.title).items() if c.data_type == "f" or not _blank(c.value))
             if filled:

@@ -7,6 +7,7 @@ its parts: then the total is written as a value, so that a check can report it.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -221,5 +222,46 @@ def template_bytes(delivery: dict[str, str] | None = None) -> bytes:
     return workbook_bytes(build_workbook(report), fixed_time=True)
 
 
-def write_filled(report: Report, path: Path, raw: dict | None = None) -> Path:
-    return atomic_write(path, workbook_bytes(build_workbook(report, raw)))
+def write_filled(report: Report, path: Path, raw: dict | None = None, notes: "NotesSheet | None" = None) -> Path:
+    """The filled workbook; with ``notes``, a last sheet (opened first) listing them (`nianbao import`)."""
+    wb = build_workbook(report, raw)
+    if notes is not None:
+        _notes_sheet(wb, notes)
+    return atomic_write(path, workbook_bytes(wb))
+
+
+@dataclass
+class NotesSheet:
+    """A sheet of notes: a title, an explanation, and tables of rows under their headers."""
+
+    title: str
+    intro: str
+    tables: list[tuple[str, tuple[str, ...], list[tuple]]]  # (caption, headers, rows)
+    widths: tuple[float, ...] = (10, 14, 34, 90)
+
+
+def _notes_sheet(wb: Workbook, notes: NotesSheet) -> None:
+    ws = wb.create_sheet(fmt.SHEET_IMPORT)
+    for i, width in enumerate(notes.widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+    def put(row: int, col: int, value: Any, role: str, wrap: bool = True) -> None:
+        _style(ws.cell(row, col, value), XCell("", value, role, wrap=wrap, align="left"))
+
+    put(1, 1, notes.title, "title", wrap=False)
+    put(2, 1, notes.intro, "note", wrap=False)
+    row = 4
+    for caption, headers, rows in notes.tables:
+        put(row, 1, caption, "form_label", wrap=False)
+        row += 1
+        for j, header in enumerate(headers, start=1):
+            put(row, j, header, "header")
+        row += 1
+        for values in rows:
+            for j, value in enumerate(values, start=1):
+                put(row, j, value, "check")
+            row += 1
+        row += 1
+    wb.active = wb.sheetnames.index(fmt.SHEET_IMPORT)
+    for sheet in wb.worksheets:
+        sheet.sheet_view.tabSelected = sheet is ws

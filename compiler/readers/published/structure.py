@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass, field
 
 from ... import format2021 as fmt
-from ...lead import standard_lead
+from ...lead import DEFAULT_WEBSITE, standard_lead
 from ...model import Report, Section
 from .blocks import Blocks, Grid, Para
 from .cjk import key, tidy
-from .tables import Note, SourceRow, read_table
+from .tables import Note, SourceRow, header_keys, read_table
 
 # ---- what the parts of a report look like -------------------------------------------------------
 
@@ -31,6 +31,7 @@ _LIST_START = re.compile(r"^(?:\d{1,2}\s*[.．、]|[（(]\s*[一二三四五六�
 TERMINAL = "。！？；：…”’）」』!?;:)"
 MAX_HEADING_CHARS = 40
 MAX_SUB_TITLE_CHARS = 24
+MIN_BROKEN_CHARS = 16  # a line the page broke is a full line of text, not a table's header
 
 # Where the lead states the office's details, as (field, patterns); the first that matches wins.
 OFFICE_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -109,7 +110,8 @@ class _Builder:
         for item in items:
             prev = out[-1] if out else None
             if (isinstance(item, Para) and isinstance(prev, Para) and item.broken and prev.broken
-                    and prev.text and prev.text[-1] not in TERMINAL and not self._structural(prev)
+                    and len(prev.text) >= MIN_BROKEN_CHARS and prev.text[-1] not in TERMINAL
+                    and not _is_text_row(prev) and not _is_text_row(item) and not self._structural(prev)
                     and not self._structural(item) and not _LIST_START.match(item.text)
                     and not heading_of(item.text)):
                 self.note("IMP-EDIT", f"第 {prev.number} 段与第 {item.number} 段在原文中断开（分页或换行处），已接为一段："
@@ -174,7 +176,7 @@ class _Builder:
         if self.tidy_counts[0] or self.tidy_counts[1]:
             what = []
             if self.tidy_counts[0]:
-                what.append(f"{self.tidy_counts[0]} 个中文旁的半角标点改为全角（如“,”→“，”）")
+                what.append(f"把 {self.tidy_counts[0]} 个中文旁的半角标点改为全角（如“,”→“，”）")
             if self.tidy_counts[1]:
                 what.append(f"删去了 {self.tidy_counts[1]} 处中文与数字、字母之间的空格")
             self.note("IMP-EDIT", "正文中" + "，".join(what) + "。")
@@ -189,8 +191,8 @@ class _Builder:
     def _front(self, items: list) -> None:
         paragraphs = [i for i in items if isinstance(i, Para)]
         title_at, title = None, None
-        for start in range(min(len(paragraphs), 12)):
-            for size in (1, 2, 3):
+        for size in (1, 2, 3):  # the title on one line, or broken over two or three
+            for start in range(min(len(paragraphs), 12)):
                 chunk = paragraphs[start:start + size]
                 joined = "".join(p.text.replace("\n", "") for p in chunk)
                 m = _title_match(joined)
@@ -236,6 +238,8 @@ class _Builder:
                     self.out.provenance[("office", field_key)] = f"开头段（{_where(para)}）"
                     self.out.locations[("office", field_key)] = ("开头段", _where(para))
                     break
+        if office["website_name"] == DEFAULT_WEBSITE:
+            office["website_name"] = ""  # the standard lead's words for a website it has no name of
         name = report.office.get("report_name", "")
         if office["name"] and office["name"] == name:
             office["report_name"] = ""  # the title has the full name
@@ -358,7 +362,7 @@ def _title_match(text: str) -> re.Match | None:
     plain = re.sub(r"\s+", "", text)
     for pattern in TITLE_PATTERNS:
         m = pattern.match(plain)
-        if m and len(plain) <= 80:
+        if m and len(plain) <= 80 and len(m.group("name")) >= 2 and not re.search(r"[：:，,。；;！!？?]", m.group("name")):
             return m
     return None
 
@@ -405,17 +409,27 @@ def _para_of(paras: list[Para], offset: int) -> Para:
 _TEXT_ROW = re.compile(r"^(?P<label>.*?[^\d\s.])\s*(?P<numbers>(?:\s*\d+(?:\.\d+)?){1,15})$")
 
 
+def _only_headers(text: str, table_key: str) -> bool:
+    rest = key(text, numbering=True)
+    for header in sorted(header_keys(table_key), key=len, reverse=True):
+        rest = rest.replace(header, "")
+    return bool(key(text, numbering=True)) and not rest
+
+
+def _is_text_row(p: Para) -> bool:
+    raw = getattr(p, "raw", p.text).replace("\n", " ").strip()
+    return bool(_TEXT_ROW.match(raw) and re.search(r"\s\d", raw))
+
+
 def _rows_in_text(paragraphs: list[Para], table_key: str) -> tuple[Grid, list[Para]] | None:
     """A table copied from a PDF as lines of label and numbers separated by spaces ("规章 0 0 0")."""
-    found = []
-    for i, p in enumerate(paragraphs):
-        raw = getattr(p, "raw", p.text).replace("\n", " ").strip()
-        m = _TEXT_ROW.match(raw)
-        if m and re.search(r"\s\d", raw):
-            found.append(i)
+    found = [i for i, p in enumerate(paragraphs) if _is_text_row(p)]
     if not found:
         return None
-    used = paragraphs[found[0]:found[-1] + 1]  # the header lines between the rows belong to the table
+    first = found[0]
+    while first > 0 and _only_headers(paragraphs[first - 1].text, table_key):
+        first -= 1  # the table's header lines ("第二十条第（一）项", "信息内容 本年制发件数 …")
+    used = paragraphs[first:found[-1] + 1]  # the header lines between the rows belong to the table too
     rows = []
     for p in used:
         raw = getattr(p, "raw", p.text).replace("\n", " ").strip()

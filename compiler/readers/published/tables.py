@@ -131,7 +131,7 @@ def read_table(table: fmt.Table, rows: list[SourceRow]) -> TableRead:
     vc = first_value_col(table)
     seen: dict[RowSpec, SourceRow] = {}
     pending: list[str] = []  # label text of rows without numbers (a label split over two rows)
-    headers = _header_keys(table.key)
+    headers = header_keys(table.key)
     unlabelled = next((s for s in specs if not s.leaf), None)
     for row in rows:
         cells = list(row.cells)
@@ -178,7 +178,7 @@ def read_table(table: fmt.Table, rows: list[SourceRow]) -> TableRead:
 
 
 @lru_cache(maxsize=None)
-def _header_keys(table_key: str) -> frozenset[str]:
+def header_keys(table_key: str) -> frozenset[str]:
     table = fmt.TABLES_BY_KEY[table_key]
     return frozenset(key(c.text, numbering=True) for c in table.cells if c.kind in ("header", "section"))
 
@@ -250,21 +250,31 @@ def _values(table: fmt.Table, spec: RowSpec, row: SourceRow, cells, label_cells,
         out.notes.append(Note("IMP-CELL", f"{where}读到 {len(got)} 个数（“{_shown(got)}”），应有 {n} 个，"
                                           "无法确定各数属于哪一列，这一行没有导入", spec.paths[0], row.number))
         return
+    blanks: list[tuple[tuple, str]] = []
     for path, text in zip(spec.paths, placed):
         column = fmt.labels(path)[1]
         _, cell = fmt.VALUE_CELLS[path]
-        v = parse_cell(text, cell.value_kind)
+        v = parse_cell(text, cell.value_kind) if text is not MERGED else \
+            CellValue(None, shown="（与相邻的格合并）", problem="这个格与相邻的格合并了，看不出它自己的数")
         out.provenance[path] = f"{where}·{column}（原文第 {row.number} 段的表格，第 {row.index} 行）"
         if v.problem:
             out.values[path] = None
             out.notes.append(Note("IMP-CELL", f"{fmt.label_text(path)} 原文为“{v.shown}”，{v.problem}，没有导入", path, row.number))
         elif v.blank:
             out.values[path] = 0
-            what = f"填的是“{v.shown}”" if v.shown else "是空格"
-            out.notes.append(Note("IMP-BLANK", f"{fmt.label_text(path)} 在原文中{what}{how}，按 0 导入（格式要求填 0，不留空）",
-                                  path, row.number))
+            blanks.append((path, v.shown))
         else:
             out.values[path] = v.value
             if v.note:
                 out.notes.append(Note("IMP-NOTE", f"{fmt.label_text(path)} 原文为“{v.shown}”：导入数字 {v.value}，"
                                                   f"说明文字“{v.note}”没有放进表格", path, row.number))
+    if blanks:  # one note per row: "行政复议·结果维持、结果纠正、…、总计 在原文中是空格"
+        groups: dict[str, list[str]] = {}
+        for path, shown in blanks:
+            row_label, column = fmt.labels(path)
+            groups.setdefault(row_label, []).append(column)
+        what = {s for _, s in blanks}
+        content = "是空格" if what == {""} else "填的是“" + "”“".join(sorted(s or "（空）" for s in what)) + "”"
+        names = "；".join(f"{r}·{'、'.join(cols)}" for r, cols in groups.items())
+        out.notes.append(Note("IMP-BLANK", f"{names} 在原文中{content}{how}，按 0 导入（格式要求填 0，不留空）",
+                              blanks[0][0], row.number))
