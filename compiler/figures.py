@@ -201,5 +201,5 @@ def figures(paragraph: str, year: int | None = None) -> list[Figure]:
             kept = [k for k in kept if k.number_at != f.number_at]
             continue
         kept.append(f)
-    kept.sort(key=lambda f: f.start)
+    kept.sort(key=lambda f: (f.start, f.end))
     return kept

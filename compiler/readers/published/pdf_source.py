@@ -9,6 +9,7 @@ paragraph; page numbers ("— 1 —") are dropped.  A scanned PDF has no text: i
 from __future__ import annotations
 
 import logging
+import re
 from io import BytesIO
 
 from ..sniff import Unreadable
@@ -69,6 +70,11 @@ def pdf_blocks(data: bytes) -> Blocks:
     return numbered(blocks)
 
 
+def _unwrap(cell: str | None) -> str | None:
+    """A cell's text without the line breaks the page set inside a number ("300\n0" in a narrow column)."""
+    return cell if cell is None else re.sub(r"(?<=[\d.])\s*\n\s*(?=[\d.])", "", cell)
+
+
 def _paragraphs(lines: list[dict], blocks: Blocks) -> None:
     texts = [l for l in lines if "text" in l]
     sizes = sorted(round(l["size"]) for l in texts)
@@ -79,7 +85,8 @@ def _paragraphs(lines: list[dict], blocks: Blocks) -> None:
     previous: dict | None = None
     for line in lines:
         if "table" in line:
-            blocks.items.append(Grid([list(r) for r in line["table"]], positional=True, page=line["page"]))
+            rows = [[_unwrap(c) for c in r] for r in line["table"]]
+            blocks.items.append(Grid(rows, positional=True, page=line["page"]))
             current = previous = None
             continue
         large = line["size"] >= body * 1.2

@@ -170,6 +170,8 @@ class _Builder:
                     if rows:
                         grids[h.table].append(rows[0])
                         paragraphs = [p for p in paragraphs if p not in rows[1]]
+                elif h.table:  # a header row the PDF's table finder left outside the table ("第二十条第（一）项")
+                    paragraphs = [p for p in paragraphs if not _only_headers(p.text, h.table)]
                 self._paragraphs(("text", h.text_key), paragraphs)
         for table in fmt.TABLES:
             self._table(table, grids[table.key])
