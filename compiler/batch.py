@@ -339,7 +339,7 @@ def run_batch(paths: list[Path], outdir: Path, options: BatchOptions = BatchOpti
     outdir = Path(outdir)
     files = find_batch_inputs(paths, outdir)
     if not files:
-        console.print("nianbao：没有找到要处理的 .xlsx、.xlsm 或 .json 文件（文件夹会递归查找）。")
+        console.print("nianbao：没有找到要处理的 .xlsx、.xlsm、.json 文件或已发布的报告（.docx、.html、.pdf、.txt；文件夹会递归查找）。")
         return EXIT_USAGE
     result = batch_files([(f, str(f)) for f in files], outdir, options, ConsoleProgress(console), console)
     _print_summary(console, result, outdir)
@@ -355,7 +355,7 @@ def _say(console, text: str) -> None:
 def _index_last_year(paths: list[Path], jobs: int, console, progress: Progress) -> dict[str, list[tuple[str, int | None]]]:
     files = find_inputs(paths)
     if not files:
-        _say(console, "注意：--last-year 没有找到任何 .xlsx 或 .json 文件，不做跨年度检查。")
+        _say(console, "注意：--last-year 没有找到任何填报表、JSON 或已发布的报告，不做跨年度检查。")
         return {}
     index: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
     progress.begin("读取上年度文件", len(files))

@@ -217,7 +217,7 @@ def cmd_check(args) -> int:
     results: list[Checked] = []
     files = _expand(args.files)
     if not files:
-        raise UsageError("没有找到要检查的 .xlsx 或 .json 文件")
+        raise UsageError("没有找到要检查的文件（.xlsx、.json，或已发布的报告 .docx、.html、.pdf、.txt）")
     for path in files:
         checked = load(path)
         last = _match_last(checked.result, index, single=len(files) == 1) \

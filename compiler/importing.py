@@ -46,7 +46,7 @@ def provenance_rows(result: ReadResult) -> list[tuple[str, str, str]]:
             elif slot.kind in ("office",) and not result.report.get(slot.path):
                 source = "报告中没有，留空"
             elif slot.kind in ("text", "title") and not result.report.get(slot.path):
-                source = "报告中没有这部分，留空" if slot.kind == "text" else "默认小标题"
+                source = "原文中这里没有文字，留空" if slot.kind == "text" else "原文中没有，用默认小标题"
             else:
                 source = "—"
         where = f"{slot.sheet}!{slot.address}"

@@ -15,7 +15,6 @@ from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
-import pytest
 from docx import Document
 from openpyxl import load_workbook
 
@@ -77,6 +76,17 @@ def test_reference_in_gbk_and_with_windows_line_ends(tmp_path):
     path = tmp_path / "永康镇2021.txt"
     path.write_bytes(REFERENCE_TXT.read_text(encoding="utf-8").replace("\n", "\r\n").encode("gb18030"))
     assert read_report(path).report.to_json() == EXAMPLE
+
+
+def test_reference_as_notepad_saves_it_unicode_and_long(tmp_path):
+    text = REFERENCE_TXT.read_text(encoding="utf-8")
+    (tmp_path / "utf16.txt").write_bytes(text.encode("utf-16"))  # Notepad's "Unicode": UTF-16 with a BOM
+    assert read_report(tmp_path / "utf16.txt").report.to_json() == EXAMPLE
+    head = text.index("一、总体情况")
+    for pad in range(3):  # the first 4 KB end inside a three-byte character, whatever the padding
+        path = tmp_path / f"long{pad}.txt"
+        path.write_text(text[:head] + " " * (4095 - len(text[:head].encode()) + pad) + text[head:], encoding="utf-8")
+        assert read_report(path).report.to_json() == EXAMPLE, pad
 
 
 def test_office_details_come_from_the_title_and_lead_with_provenance():
@@ -289,6 +299,19 @@ def test_a_missing_table_is_said_and_its_cells_left_empty(tmp_path, capsys):
     assert result.report.to_json()["t3"] == EXAMPLE["t3"]
     code, out, err = run_cli(capsys, "check", path)
     assert code == 1 and "T4-I3" not in out and "Traceback" not in err
+
+
+def test_a_part_the_format_has_not_and_a_heading_out_of_order_are_said(tmp_path):
+    text = REFERENCE_TXT.read_text(encoding="utf-8")
+    text = text.replace("五、存在的主要问题及改进情况", "二、主动公开政府信息情况\n\n五、存在的主要问题及改进情况")
+    path = tmp_path / "多一部分.txt"
+    path.write_text(text + "\n\n七、附件\n\n政府信息公开申请办理流程图。\n", encoding="utf-8")
+    result = read_report(path)
+    notes = [f.message for f in of(result, "IMP-TEXT")]
+    assert any("“七、附件”像是格式以外的部分" in m and "并入了“六、其他需要报告的事项”" in m for m in notes), notes
+    assert any("“二、主动公开政府信息情况”像是标题" in m and "顺序不对" in m for m in notes), notes
+    assert result.report.text["other"][-2:] == ["七、附件", "政府信息公开申请办理流程图。"]
+    assert result.report.text["appeals"] == ["二、主动公开政府信息情况"]  # kept where it stood, not lost
 
 
 def test_a_saved_web_page_with_the_sites_navigation_in_gbk(tmp_path):

@@ -6,6 +6,7 @@ is and what to do; nothing is read from a refused file.
 
 from __future__ import annotations
 
+import codecs
 import re
 import zipfile
 import zlib
@@ -97,11 +98,13 @@ def sniff(path: Path) -> Input:
 
 def _looks_like_text(data: bytes) -> bool:
     sample = data[:4096]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True  # UTF-16 with a byte-order mark (Notepad's "Unicode")
     if b"\x00" in sample:
         return False
     for encoding in ("utf-8", "gb18030"):
-        try:
-            sample.decode(encoding)
+        try:  # incremental: a character cut at the end of the sample is not an error
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
             return True
         except UnicodeDecodeError:
             continue

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 
 from .. import format2021 as fmt
@@ -148,7 +149,7 @@ def _render_sheet(ws, sheet: XSheet, report: Report | None, raw: dict, validatio
         ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 1 if sheet.title in {t.sheet for t in fmt.TABLES} else 0  # a table on one page
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def _validation(ws, validations: dict, sheet: str, kind: str) -> DataValidation:
@@ -260,8 +261,15 @@ def _notes_sheet(wb: Workbook, notes: NotesSheet) -> None:
         for values in rows:
             for j, value in enumerate(values, start=1):
                 put(row, j, value, "check")
+            lines = max(lines_needed(str(v), notes.widths[j]) for j, v in enumerate(values) if j < len(notes.widths))
+            if lines > 1:
+                ws.row_dimensions[row].height = LINE_HEIGHT * lines
             row += 1
         row += 1
+    ws.freeze_panes = "A3"
+    ws.page_setup.orientation = "landscape"  # printed: one page wide
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     wb.active = wb.sheetnames.index(fmt.SHEET_IMPORT)
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws

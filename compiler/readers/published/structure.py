@@ -27,6 +27,7 @@ TITLE_PATTERNS = (
 )
 _HEADING = re.compile(r"^(?P<n>[一二三四五六])\s*[、.．,，]\s*(?P<text>.+?)[：:。]?$")
 _SUB = re.compile(r"^[（(]\s*(?P<n>[一二三四五六七八九十]{1,2})\s*[)）]\s*(?P<rest>.*)$", re.S)
+_EXTRA_HEADING = re.compile(r"^[七八九十]\s*、\s*\S.{0,30}$")
 _LIST_START = re.compile(r"^(?:\d{1,2}\s*[.．、]|[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|[一二三四五六七八九十]、)")
 TERMINAL = "。！？；：…”’）」』!?;:)"
 MAX_HEADING_CHARS = 40
@@ -140,6 +141,12 @@ class _Builder:
         current = 0
         for item in items:
             h = heading_of(item.text) if isinstance(item, Para) else None
+            if h is not None and h.number <= current:
+                self.note("IMP-TEXT", f"第 {item.number} 段“{item.text[:30]}”像是标题“{h.full}”，但顺序不对（重复或在后面的部分之后），"
+                                      "作为正文导入", number=item.number)
+            elif h is None and isinstance(item, Para) and _EXTRA_HEADING.match(item.text) and current >= 5:
+                self.note("IMP-TEXT", f"第 {item.number} 段“{item.text[:30]}”像是格式以外的部分（格式只有一至六），"
+                                      f"它和它的内容并入了“{fmt.HEADINGS[current - 1].full}”", number=item.number)
             if h is not None and h.number > current:
                 for skipped in range(current + 1, h.number):
                     if skipped not in parts:
@@ -376,11 +383,10 @@ def _is_title(text: str) -> bool:
 def _sub_of(text: str) -> tuple[int | None, str, str] | None:
     """A sub-heading of 一 — （一）主动公开：… run-in, or standalone — as (numeral index, title, content)."""
     m = _SUB.match(text)
-    if m is None:
-        plain = key(text)
-        for topic in fmt.OVERVIEW_TOPICS:
-            if plain in (key(topic), key(topic + "情况"), key(topic + "工作")):
-                return None, text.strip().rstrip("：:。"), ""
+    if m is None:  # a sub-heading without its number: the topic's words alone on a line ("主动公开情况")
+        plain = text.strip().rstrip("：:")
+        if plain in {t + suffix for t in fmt.OVERVIEW_TOPICS for suffix in ("", "情况", "工作")}:
+            return None, plain, ""
         return None
     numeral = fmt.CN_NUMERALS.find(m.group("n")[-1]) + (9 if len(m.group("n")) == 2 else 0)
     rest = m.group("rest").strip()
