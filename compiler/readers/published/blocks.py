@@ -19,6 +19,7 @@ class Para:
     # the source breaks lines where the page did (.txt, .pdf): a paragraph that does not end a sentence
     # may go on in the next one
     broken: bool = False
+    raw: str = ""  # the text as the source had it, before ``cjk.tidy`` (table rows copied as "规章 0 0 0")
 
 
 @dataclass

@@ -15,7 +15,8 @@ from io import BytesIO
 from ..sniff import Unreadable
 from .blocks import Blocks, Grid, Para, is_page_number, numbered
 
-MAX_PAGES = 60  # a report has 5–15 pages
+MAX_PAGES = 60
+ENDS = "。！？；：…”’）」』!?;:)"  # what a paragraph ends with  # a report has 5–15 pages
 
 
 def pdf_blocks(data: bytes) -> Blocks:
@@ -90,9 +91,13 @@ def _paragraphs(lines: list[dict], blocks: Blocks) -> None:
             current = previous = None
             continue
         large = line["size"] >= body * 1.2
+        # the line before ended short: a paragraph's end — unless it ended mid-sentence because the next
+        # word (a long number or web address) did not fit; a heading's line ends without punctuation
+        short_end = previous is not None and previous["x1"] < right - body * 1.5 and current is not None and (
+            current.text.rstrip()[-1:] in ENDS or (len(current.text) <= 40 and "。" not in current.text))
         starts = (current is None or previous is None
                   or line["x0"] > margin + body * 1.2  # first-line indent (or centred)
-                  or previous["x1"] < right - body * 1.5  # the line before ended short
+                  or short_end
                   or large != (previous["size"] >= body * 1.2))
         if large and previous is not None and previous["size"] >= body * 1.2 and current is not None:
             starts = False  # the title's lines

@@ -97,7 +97,7 @@ class _Builder:
     # ---- text -------------------------------------------------------------------------------
 
     def _tidy(self, para: Para) -> None:
-        para.raw = para.text  # type: ignore[attr-defined]
+        para.raw = para.text
         lines = [tidy(line) for line in para.text.split("\n")]
         for t in lines:
             self.tidy_counts[0] += t.punctuation
@@ -418,6 +418,9 @@ _TEXT_ROW = re.compile(r"^(?P<label>.*?[^\d\s.])\s*(?P<numbers>(?:\s*\d+(?:\.\d+
 
 
 def _only_headers(text: str, table_key: str) -> bool:
+    """A line of a table's header words ("信息内容 本年制发件数 …"), not a sentence."""
+    if any(ch in text for ch in "。；！？"):
+        return False
     rest = key(text, numbering=True)
     for header in sorted(header_keys(table_key), key=len, reverse=True):
         rest = rest.replace(header, "")
@@ -425,7 +428,7 @@ def _only_headers(text: str, table_key: str) -> bool:
 
 
 def _is_text_row(p: Para) -> bool:
-    raw = getattr(p, "raw", p.text).replace("\n", " ").strip()
+    raw = (p.raw or p.text).replace("\n", " ").strip()
     return bool(_TEXT_ROW.match(raw) and re.search(r"\s\d", raw))
 
 
@@ -440,7 +443,7 @@ def _rows_in_text(paragraphs: list[Para], table_key: str) -> tuple[Grid, list[Pa
     used = paragraphs[first:found[-1] + 1]  # the header lines between the rows belong to the table too
     rows = []
     for p in used:
-        raw = getattr(p, "raw", p.text).replace("\n", " ").strip()
+        raw = (p.raw or p.text).replace("\n", " ").strip()
         m = _TEXT_ROW.match(raw)
         rows.append([m.group("label").strip()] + m.group("numbers").split() if m else [raw])
     return Grid(rows, positional=False, number=used[0].number, page=used[0].page), used
