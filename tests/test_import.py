@@ -191,6 +191,24 @@ def _table_of(doc: Document, first_text: str):
     return next(t for t in doc.tables if any(first_text in c.text for c in t.rows[0].cells))
 
 
+def test_a_title_in_a_text_box_is_read_once(tmp_path):
+    """WPS and Word write a text box twice (DrawingML for new readers, VML as the fallback)."""
+    from docx.oxml import parse_xml
+    doc = _example_docx(tmp_path)
+    title = doc.paragraphs[0]
+    text = "沙坡头区永康镇人民政府2021年政府信息公开工作年度报告"
+    box = ('<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+           'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:AlternateContent>'
+           f'<mc:Choice Requires="wps"><w:t>{text}</w:t></mc:Choice>'
+           f'<mc:Fallback><w:t>{text}</w:t></mc:Fallback></mc:AlternateContent></w:r>')
+    for run in list(title.runs):
+        run._r.getparent().remove(run._r)
+    title._p.append(parse_xml(box))
+    doc.save(tmp_path / "文本框.docx")
+    result = read_report(tmp_path / "文本框.docx")
+    assert result.report.to_json() == EXAMPLE
+
+
 def test_a_row_deleted_in_word_is_missing_and_the_rest_is_read(tmp_path, capsys):
     data = example_data()
     data["t3"]["disclosed"].update(natural=3, total=3)

@@ -13,6 +13,7 @@ from ..sniff import Unreadable
 from .blocks import MERGED, Blocks, Grid, Para, numbered
 
 _P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
 def docx_blocks(data: bytes) -> Blocks:
@@ -23,7 +24,10 @@ def docx_blocks(data: bytes) -> Blocks:
     except Exception as exc:  # python-docx raises bare lxml errors on malformed parts
         raise Unreadable(f"Word 文档无法解析（{type(exc).__name__}），请在 Word 或 WPS 中打开后另存为 .docx 再试。") from exc
     blocks = Blocks("docx")
-    _walk(document.element.body, blocks)
+    body = document.element.body
+    for fallback in list(body.iter(_FALLBACK)):  # a text box is written twice (DrawingML and VML): read it once
+        fallback.getparent().remove(fallback)
+    _walk(body, blocks)
     return numbered(blocks)
 
 
