@@ -18,7 +18,6 @@ from .readers import ReadResult
 from .writers.workbook import NotesSheet, write_filled
 
 OUTPUT_SUFFIXES = (".xlsx", ".json")
-_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 def shown_value(result: ReadResult, path: tuple) -> str:
@@ -55,7 +54,7 @@ def provenance_rows(result: ReadResult) -> list[tuple[str, str, str]]:
 
 
 def notes_sheet(result: ReadResult) -> NotesSheet:
-    findings = sorted(result.findings, key=lambda f: (_SEVERITY_ORDER[f.severity], sort_key(f)))
+    findings = sorted(result.findings, key=lambda f: (f.severity.rank, sort_key(f)))
     problems = [(f.severity.zh, f.code, f.where.removeprefix(result.file).lstrip(":") or "—", f.message)
                 for f in findings]
     return NotesSheet(

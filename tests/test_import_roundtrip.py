@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -95,19 +96,12 @@ def _check(report: Report, path: Path) -> None:
     assert not problems, problems
 
 
+@pytest.mark.parametrize("suffix, render", [(".docx", render_docx), (".html", render_html)], ids=["docx", "html"])
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(report=reports())
-def test_docx_round_trip(tmp_path, report):
-    path = tmp_path / "r.docx"
-    path.write_bytes(render_docx(report))
-    _check(report, path)
-
-
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(report=reports())
-def test_html_round_trip(tmp_path, report):
-    path = tmp_path / "r.html"
-    path.write_bytes(render_html(report))
+def test_docx_and_html_round_trip(tmp_path, suffix, render, report):
+    path = tmp_path / f"r{suffix}"
+    path.write_bytes(render(report))
     _check(report, path)
 
 
