@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
+from .errors import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
 from .diagnostics import Finding, Severity, sort_key
 from .fileio import OutputError, atomic_write, atomic_write_all, check_writable, reason
 from .inputs import find_inputs, office_key
@@ -44,7 +45,6 @@ from .outcomes import (FAILING, STATUS_DUPLICATE, STATUS_ERROR, STATUS_OK, STATU
                        Outcome)
 from .rules import finding
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 REPORTS_DIR = "报告"
 REPLIES_DIR = "退回说明"

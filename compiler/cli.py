@@ -12,21 +12,21 @@ from typing import Sequence
 
 from . import __version__
 from . import format2021 as fmt
-from .config import ConfigError
 from .diagnostics import Finding, Severity, counts, has_errors, render_human, render_json, summary_line
-from .fileio import OutputError, atomic_write
+from .errors import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UserError
+from .fileio import atomic_write
 from .inputs import find_inputs, office_key
 from .pipeline import Checked, load, run_checks_on
 from .readers import ReadResult
-from .resources import EXAMPLE_WORKBOOK, MissingResource, resource
+from .resources import EXAMPLE_WORKBOOK, resource
 from .rules import RULES, RULES_BY_CODE, describe, finding
 
-EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_UNREADABLE = EXIT_USAGE
 DEFAULT_TEMPLATE_NAME = "政府信息公开年度报告填报表.xlsx"
 OVERWRITE_HELP = "输出文件已存在时替换它（默认不替换，以免覆盖已填写的内容）"
 
 
-class UsageError(Exception):
+class UsageError(UserError):
     """A mistake in how the command was called; the message is for the user."""
 
 
@@ -558,21 +558,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_UNREADABLE
     try:
         return args.func(args)
-    except UsageError as exc:
+    except UserError as exc:
         _err(f"nianbao：{exc}")
-        return EXIT_UNREADABLE
-    except OutputError as exc:
-        _err(f"nianbao：{exc}")
-        return EXIT_UNREADABLE
-    except MissingResource as exc:
-        _err(f"nianbao：{exc}")
-        return EXIT_UNREADABLE
-    except ConfigError as exc:
-        _err(f"nianbao：{exc}")
-        return EXIT_UNREADABLE
+        return exc.exit_code
     except KeyboardInterrupt:
         _err("已中断。")
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # the reader of our output went away (e.g. `nianbao check … | more` closed early): stop quietly,
         # and keep Python's final flush of the closed pipe from printing a traceback

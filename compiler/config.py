@@ -28,6 +28,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UserError
+
 CONFIG_ENV = "NIANBAO_CONFIG"
 SECURITIES = ("ssl", "starttls", "none")
 SMTP_ENV = {"host": "NIANBAO_SMTP_HOST", "port": "NIANBAO_SMTP_PORT", "security": "NIANBAO_SMTP_SECURITY",
@@ -35,7 +37,7 @@ SMTP_ENV = {"host": "NIANBAO_SMTP_HOST", "port": "NIANBAO_SMTP_PORT", "security"
             "password": "NIANBAO_SMTP_PASSWORD"}
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     """The settings file cannot be used; the message is for the user (Chinese)."""
 
 

@@ -9,8 +9,10 @@ import zipfile
 from io import BytesIO
 from pathlib import Path
 
+from .errors import UserError
 
-class OutputError(Exception):
+
+class OutputError(UserError):
     """An output file could not be written; the message is for the user (Chinese)."""
 
 

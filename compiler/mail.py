@@ -18,12 +18,13 @@ from email.utils import getaddresses
 from pathlib import Path
 from typing import Callable
 
+from .errors import UserError
 from .config import SMTP_ENV, SmtpSettings
 
 MAX_EML_BYTES = 50 * 1024 * 1024
 
 
-class MailError(Exception):
+class MailError(UserError):
     """The e-mail was not sent; the message (Chinese) says why."""
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from email.utils import formataddr
 from pathlib import Path
 
+from .errors import UserError
 from .fileio import atomic_write_all
 from .model import Report
 from .text import mail_recipients
@@ -24,7 +25,7 @@ SUFFIXES = {"docx": DOCX_SUFFIX, "pdf": PDF_SUFFIX, "html": HTML_SUFFIX, "eml": 
 ALL = "all"
 
 
-class FormatError(ValueError):
+class FormatError(UserError, ValueError):
     """A --to value nianbao does not know; the message is for the user."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import UserError
 from .checks import all_findings
 from .diagnostics import Finding, has_errors
 from .inputs import office_key
@@ -51,7 +52,7 @@ def run_checks_on(checked: Checked, last: ReadResult | None = None) -> Checked:
     return checked
 
 
-class LastYearMismatch(ValueError):
+class LastYearMismatch(UserError, ValueError):
     """The one last-year report given is not of the year before; the message is for the user."""
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from .errors import UserError
+
 DOCX_TEMPLATE = "report-2021.docx"
 LEAD_TEMPLATE = "lead-2021.txt.j2"
 HTML_TEMPLATE = "report-2021.html.j2"
@@ -20,7 +22,7 @@ EXAMPLE_JSON = "example-yongkang-2021.json"
 _CHECKOUT = Path(__file__).resolve().parent.parent
 
 
-class MissingResource(Exception):
+class MissingResource(UserError):
     """A file nianbao ships is missing: the installation is broken.  The message is for the user."""
 
 

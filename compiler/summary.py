@@ -9,11 +9,11 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from .errors import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
 from .aggregate import DEFAULT_AREA, VALUE_PATHS, Totals
 from .outcomes import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, Item
 from .writers.summary import SUFFIXES, write_summary
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
 def read_item(index: int, path: str, display: str) -> Item:

@@ -21,10 +21,9 @@ import shutil
 import tempfile
 import threading
 import time
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import quote
 
 from flask import Flask, Response, abort, jsonify, render_template, request
@@ -33,105 +32,16 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from . import __version__
 from . import format2021 as fmt
 from .diagnostics import Finding, Severity, counts, sort_key
-from .inputs import INPUT_SUFFIXES
 from .outcomes import STATUSES
 from .pipeline import Checked, load, run_checks_on
-from .readers.sniff import MAX_ENTRIES, MAX_RATIO, MAX_TOTAL_BYTES
 from .resources import EXAMPLE_WORKBOOK, resource
+from .uploads import MAX_BATCH, MAX_FILE, BadUpload, extract_zip, megabytes, save_upload, suffix_of
 
-MAX_FILE = 20 * 1024 * 1024  # one workbook is about 30 KB
-MAX_BATCH = 200 * 1024 * 1024
 KEEP_SECONDS = 4 * 3600  # a finished batch's files stay downloadable this long
 TEMPLATE_NAME = "政府信息公开年度报告填报表.xlsx"
 EXAMPLE_NAME = "示例-永康镇2021.xlsx"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class BadUpload(Exception):
-    """An upload refused before reading; the message is for the user."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
-
-
-# ---- uploads ------------------------------------------------------------------------------------
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.0f} MB"
-
-
-def _suffix(name: str) -> str:
-    return PurePosixPath(name.replace("\\", "/")).suffix.lower()
-
-
-def _display(name: str) -> str:
-    """The name the client gave, for messages only (never opened): its last part, one line."""
-    base = PurePosixPath((name or "").replace("\\", "/")).name
-    return "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")[:200] or "上传的文件"
-
-
-def save_upload(storage, folder: Path, stem: str) -> tuple[Path, str]:
-    """Save one uploaded file under a name of ours (the client's suffix only); (path, display name)."""
-    display = _display(storage.filename or "")
-    data = storage.read(MAX_FILE + 1)
-    if len(data) > MAX_FILE:
-        raise BadUpload(f"文件 {display} 超过 {_mb(MAX_FILE)}，不是标准填报表（标准填报表约 30 KB）。", 413)
-    if not data:
-        raise BadUpload(f"文件 {display} 是空的（0 字节）。")
-    suffix = _suffix(display)
-    path = folder / f"{stem}{suffix if suffix.isascii() and len(suffix) <= 6 else ''}"
-    path.write_bytes(data)
-    return path, display
-
-
-def _member_name(info: zipfile.ZipInfo) -> str:
-    """A member's name as the sender's archiver meant it: UTF-8 when flagged, else GBK (Windows' zip)."""
-    if info.flag_bits & 0x800:
-        return info.filename
-    raw = info.filename.encode("cp437", "replace")
-    for encoding in ("utf-8", "gbk"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return info.filename
-
-
-def extract_zip(path: Path, display: str, folder: Path) -> list[tuple[Path, str]]:
-    """The workbooks of an uploaded .zip (what an e-mail export gives), checked before extraction."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise BadUpload(f"{display} 不是有效的 .zip 压缩文件，或已损坏。") from None
-    with archive:
-        infos = [i for i in archive.infolist() if not i.is_dir()]
-        if len(infos) > MAX_ENTRIES:
-            raise BadUpload(f"{display} 中有 {len(infos)} 个文件，超过 {MAX_ENTRIES} 个，请分几次上传。")
-        total = 0
-        wanted: list[tuple[zipfile.ZipInfo, str]] = []
-        for info in infos:
-            name = _member_name(info)
-            parts = PurePosixPath(name.replace("\\", "/")).parts
-            if name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
-                raise BadUpload(f"{display} 中的 {name} 指向压缩包之外（路径中有“..”或绝对路径），已拒绝整个压缩包。")
-            total += info.file_size
-            if total > MAX_TOTAL_BYTES or (info.file_size > 1024 * 1024
-                                            and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
-                raise BadUpload(f"{display} 解压后过大（可能是“压缩炸弹”），已拒绝。")
-            if _suffix(name) in INPUT_SUFFIXES and not PurePosixPath(name).name.startswith(("~$", ".")):
-                wanted.append((info, name))
-        if not wanted:
-            raise BadUpload(f"{display} 中没有 .xlsx、.xlsm 或 .json 文件。")
-        out = []
-        for n, (info, name) in enumerate(wanted):
-            target = folder / f"z{n:04d}{_suffix(name)}"
-            with archive.open(info) as src, open(target, "wb") as dst:
-                shutil.copyfileobj(src, dst, 1024 * 1024)
-            out.append((target, f"{display}/{name}"))
-        return out
 
 
 # ---- one office's file ----------------------------------------------------------------------------
@@ -336,7 +246,7 @@ def create_app(port: int | None = None, jobs: int = 0, workdir: Path | None = No
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc):
-        return refuse(f"上传的文件合计超过 {_mb(MAX_BATCH)}，请分几次上传（单个文件不超过 {_mb(MAX_FILE)}）。", 413)
+        return refuse(f"上传的文件合计超过 {megabytes(MAX_BATCH)}，请分几次上传（单个文件不超过 {megabytes(MAX_FILE)}）。", 413)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
@@ -353,7 +263,7 @@ def create_app(port: int | None = None, jobs: int = 0, workdir: Path | None = No
     def office_page(result: Result | None = None, token: str = "", status: int = 200):
         view = page_view(result) if result else None
         return render_template("web-office.html.j2", view=view, token=token, version=__version__,
-                               severity=Severity, max_file=_mb(MAX_FILE), format_title=fmt.FORMAT_TITLE), status
+                               severity=Severity, max_file=megabytes(MAX_FILE), format_title=fmt.FORMAT_TITLE), status
 
     @app.get("/app.js")
     def script():
@@ -439,7 +349,7 @@ def create_app(port: int | None = None, jobs: int = 0, workdir: Path | None = No
     @app.get("/batch")
     def batch_page():
         return render_template("web-batch.html.j2", job=None, version=__version__, statuses=STATUSES,
-                               max_batch=_mb(MAX_BATCH), max_file=_mb(MAX_FILE))
+                               max_batch=megabytes(MAX_BATCH), max_file=megabytes(MAX_FILE))
 
     @app.post("/batch")
     def batch_start():
@@ -456,7 +366,7 @@ def create_app(port: int | None = None, jobs: int = 0, workdir: Path | None = No
         try:
             for n, upload in enumerate(uploads):
                 path, display = save_upload(upload, inputs, f"f{n:04d}")
-                if _suffix(display) == ".zip":
+                if suffix_of(display) == ".zip":
                     unpacked = inputs / f"zip{n:04d}"
                     unpacked.mkdir()
                     files += extract_zip(path, display, unpacked)
@@ -472,7 +382,7 @@ def create_app(port: int | None = None, jobs: int = 0, workdir: Path | None = No
         if request.headers.get("Accept", "").startswith("application/json"):
             return jsonify(job.state()), 202
         return render_template("web-batch.html.j2", job=job.state(), version=__version__, statuses=STATUSES,
-                               max_batch=_mb(MAX_BATCH), max_file=_mb(MAX_FILE)), 202
+                               max_batch=megabytes(MAX_BATCH), max_file=megabytes(MAX_FILE)), 202
 
     def get_job(job_id: str) -> Job:
         job = batches.get(job_id)

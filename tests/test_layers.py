@@ -15,7 +15,8 @@ PACKAGE = ROOT / "compiler"
 WORKFLOWS = {"compiler.batch", "compiler.summary", "compiler.nextyear", "compiler.pipeline", "compiler.cli",
              "compiler.outputs", "compiler.importing", "compiler.web", "compiler.mail"}
 LOWER = ("compiler.readers", "compiler.writers", "compiler.model", "compiler.format2021", "compiler.rules",
-         "compiler.checks", "compiler.diagnostics", "compiler.outcomes", "compiler.aggregate", "compiler.figures")
+         "compiler.checks", "compiler.diagnostics", "compiler.outcomes", "compiler.aggregate", "compiler.figures",
+         "compiler.errors", "compiler.uploads")
 
 
 def _module_name(path: Path) -> str:
