@@ -159,9 +159,10 @@ def test_office_page_marks_the_wrong_cell(client, tmp_path):
     bad = [(r, c) for r, c, _, _, _, el in cells if "bad" in (el.get("class") or "").split()]
     assert (3, 4) in bad  # 行政复议·总计
     token = next(el.get("value") for el in find_all(tree, "input") if el.get("name") == "token")
-    refused = client.post("/report", data={"token": token})
+    csrf = next(el.get("value") for el in find_all(tree, "input") if el.get("name") == "csrf_token")
+    refused = client.post("/report", data={"token": token, "csrf_token": csrf})
     assert refused.status_code == 422 and "仍然生成" in refused.get_data(as_text=True)
-    forced = client.post("/report", data={"token": token, "force": "1"})
+    forced = client.post("/report", data={"token": token, "force": "1", "csrf_token": csrf})
     assert forced.status_code == 200 and forced.data.startswith(b"PK")
 
 
@@ -169,7 +170,8 @@ def test_office_page_passes_the_example(client):
     page = client.post("/check", data={"file": upload(EXAMPLE_XLSX)})
     html = page.get_data(as_text=True)
     assert "全部通过" in html and TITLE in html
-    assert client.post("/report", data={"token": "not-a-token"}).status_code == 410
+    csrf = html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    assert client.post("/report", data={"token": "not-a-token", "csrf_token": csrf}).status_code == 410
 
 
 # ---- batches ------------------------------------------------------------------------------------
