@@ -155,13 +155,20 @@ def test_every_cell_of_a_broken_equation_and_the_quoted_sentence_are_marked(serv
     shot(page, shots, "office-5-t3-equation", full=False)
     if not has_related():
         pytest.skip("Finding.related (the other cells of a relation) is not in this build yet")
-    related = t3.locator("td.related")
-    ids = {related.nth(i).get_attribute("id") for i in range(related.count())}
-    # 一 (本年新收) and 二 (上年结转) and （七）(本年办理结果合计) of the natural person's column are marked too
-    d7 = page.evaluate("""() => { const f = [...document.querySelectorAll('tr.finding[data-code="T3-S1"] .related a')];
-        return f.map(a => a.getAttribute('href').slice(1)); }""")
-    assert d7 and set(d7) <= ids | set(strong)
-    assert len(ids) >= 2
+    # 表三 D7 (一、本年新收·自然人, the cell mistyped) is among the marked cells of the equation, and every
+    # related cell the finding names is marked in the preview and linked from the finding
+    finding = page.locator("tr.finding[data-code='T3-S1']").first
+    assert "D7" in finding.locator(".related").inner_text() and "本年新收" in finding.locator(".related").inner_text()
+    links = finding.locator(".related a.cell-link")
+    assert links.count() >= 2
+    for i in range(links.count()):
+        cell = page.locator(links.nth(i).get_attribute("href"))
+        assert "related" in cell.get_attribute("class").split() or "bad" in cell.get_attribute("class").split()
+    d7 = finding.locator(".related a.cell-link", has_text="D7")
+    d7.click()
+    page.wait_for_timeout(300)
+    assert in_viewport(page, d7.get_attribute("href")) and page.locator(d7.get_attribute("href")).inner_text() == "5"
+    shot(page, shots, "office-5b-t3-related", full=False)
     page.context.close()
 
 
