@@ -296,7 +296,6 @@ def test_every_cell_of_a_broken_relation_is_marked(tmp_path):
     assert levels[item["anchor"]] == "bad"
     assert [levels[r["anchor"]] for r in item["related"]] == ["related", "related"]
     # on the page: the related cells are marked in the preview and linked from the finding
-    from flask import render_template
     from compiler.web import create_app
     app = create_app(port=8765, workdir=tmp_path / "work")
     with app.test_request_context("/", base_url=f"http://{HOST}"):
@@ -352,7 +351,8 @@ def test_a_batch_form_post_goes_to_the_batchs_own_page(client, tmp_path):
     job = address.rsplit("/", 1)[1]
     first = client.get(address, headers=html).get_data(as_text=True)
     if 'data-finished=""' in first:  # still running: the page refreshes itself without JavaScript
-        assert '<noscript><meta http-equiv="refresh"' in first and "disabled" in first.split('id="batch-button"')[1][:40]
+        assert '<noscript><meta http-equiv="refresh"' in first
+        assert "disabled" in first.split('id="batch-button"')[1][:40]
     _wait(client, job)
     done = client.get(address, headers=html).get_data(as_text=True)
     assert 'http-equiv="refresh"' not in done and 'id="status-table"' in done

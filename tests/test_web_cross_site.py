@@ -138,7 +138,8 @@ def test_every_response_has_the_security_headers(app):
 # ---- in the real browser -------------------------------------------------------------------------
 
 
-EVIL_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"></head><body>
+EVIL_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta name="referrer" content="no-referrer"></head><body>
 <form id="f" method="post" enctype="multipart/form-data"><input type="file" name="FIELD" id="i"></form>
 <script>
 const bytes = Uint8Array.from(atob("B64"), c => c.charCodeAt(0));

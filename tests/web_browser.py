@@ -53,7 +53,8 @@ class Server:
         roots = list(self.tmp.glob("nianbao-serve-*"))
         assert len(roots) == 1, roots
         names = [p.name for p in roots[0].iterdir()]
-        return {"uploads": sum(n.startswith("req-") for n in names), "batches": sum(n.startswith("batch-") for n in names)}
+        return {"uploads": sum(n.startswith("req-") for n in names),
+                "batches": sum(n.startswith("batch-") for n in names)}
 
     def stop(self) -> None:
         self.proc.terminate()

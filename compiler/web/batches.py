@@ -26,6 +26,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request
 
 from .. import __version__
 from ..diagnostics import Severity, sort_key
+from ..errors import UserError
 from ..inputs import INPUT_SUFFIXES, PUBLISHED_SUFFIXES
 from ..outcomes import STATUS_DUPLICATE, STATUS_OK, STATUS_WARN, STATUSES
 from ..uploads import MAX_BATCH, MAX_FILE, BadUpload, extract_zip, megabytes, save_upload, suffix_of
@@ -233,9 +234,13 @@ def batch_start():
     return redirect(f"/batch/{job.id}", 303)  # the batch's own address: reload, back and a second tab keep it
 
 
-class Expired(BadUpload):
+class Expired(UserError):
+    """A batch no longer kept (past ``stores.BATCH_LIMITS``, or the server restarted)."""
+
+    status = 410
+
     def __init__(self):
-        super().__init__(EXPIRED, 410)
+        super().__init__(EXPIRED)
 
 
 def get_job(job_id: str) -> Job:

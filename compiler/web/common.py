@@ -143,7 +143,8 @@ def page_view(result: Result) -> dict:
         shown = parts(report)
         anchor_of = {c.cell.path: "cell-" + c.id for part in shown if part["table"]
                      for c in part["table"].cells() if c.tag == "td"}
-        cells: dict[str, dict] = {}  # preview cell id -> {"level": "bad" (the cell of a finding) | "related", "notes": [...]}
+        # preview cell id -> {"level": "bad" (the cell of a finding) or "related", "notes": [...]}
+        cells: dict[str, dict] = {}
 
         def mark(anchor: str, level: str, note: str) -> None:
             entry = cells.setdefault(anchor, {"level": level, "notes": []})
