@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import secrets
 import shutil
 import threading
@@ -109,8 +110,10 @@ def run_job(job: Job, files: list[tuple[Path, str]], jobs: int) -> None:
                          "more": max(0, len(errors) - FIRST_SHOWN)})
     try:
         batch_files(files, job.folder / "out", BatchOptions(jobs=jobs), progress=job, on_file=on_file)
+    except UserError as exc:  # said for the user, but never with the server's own folders in it
+        job.failed = "批量处理没有完成：" + str(exc).replace(str(job.folder / "out") + os.sep, "").replace(str(job.folder), "")
     except Exception as exc:  # noqa: BLE001 - the page must say it, the server must go on
-        job.failed = f"批量处理没有完成：{exc}"
+        job.failed = f"批量处理没有完成（nianbao 内部错误：{type(exc).__name__}），请把这批文件发给维护人员。"
         log.exception("batch %s failed", job.id)
     finally:
         with job.lock:
