@@ -586,7 +586,7 @@ def _listing(findings: list[Finding], severity: Severity, limit: int) -> list[st
     chosen = [f for f in sorted(findings, key=sort_key) if f.severity is severity]
     lines = [_item(i + 1, f) for i, f in enumerate(chosen[:limit])]
     if len(chosen) > limit:
-        lines.append(f"……另有 {len(chosen) - limit} 处未列出，请运行 nianbao check 查看全部。")
+        lines.append(f"……另有 {len(chosen) - limit} 处未列出，全部问题见填报表中的“校验”工作表。")
     return lines
 
 
@@ -614,7 +614,8 @@ def reply_text(outcomes: list[Outcome]) -> str:
     elif first.status == STATUS_UNREADABLE:
         message = first.findings[0].message if first.findings else "文件无法读取。"
         lines += [f"贵单位报送的文件“{_name(first.file)}”无法读取：", "", message, "",
-                  "请按上述提示处理后重新报送。如果不是用标准填报表填写的，请用 nianbao template 生成的标准填报表重新填写。", ""]
+                  "请按上述提示处理后重新报送。如果不是用标准填报表填写的，请向我们索取空白的标准填报表"
+                  "（nianbao 网页上“下载空白填报表”），在其中重新填写。", ""]
     else:
         errors = [f for f in first.findings if f.severity is Severity.ERROR]
         lines.append(f"贵单位报送的{year}政府信息公开工作年度报告填报表（文件：{_name(first.file)}）经检查，"
@@ -626,8 +627,10 @@ def reply_text(outcomes: list[Outcome]) -> str:
             lines.append(f"另有 {first.warnings} 处需要核实的地方（不影响报送，请确认无误）：")
             lines += _listing(first.findings, Severity.WARNING, REPLY_MAX_WARNINGS)
             lines.append("")
-        lines += ["请在原填报表中逐项改正（只改浅黄色单元格，不要插入或删除行列），保存后重新报送。"
-                  "改正后可查看填报表中的“校验”工作表，或运行 nianbao check 文件名.xlsx 自行检查，确认没有错误后再发送。", ""]
+        lines += [f"请打开原填报表“{_name(first.file)}”，按上面列出的工作表和单元格逐项改正"
+                  "（只改浅黄色单元格，不要插入或删除行列），保存后重新报送。",
+                  "改正后请再检查一次：打开填报表中的“校验”工作表，确认其中不再有“错误”；"
+                  "或在 nianbao 网页“机关：检查和生成报告”上传改好的填报表，看到“全部通过”后再发送。", ""]
     lines.append("感谢配合！")
     return "\n".join(lines) + "\n"
 

@@ -9,7 +9,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from .errors import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
+from .errors import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UserError
 from .aggregate import DEFAULT_AREA, VALUE_PATHS, Totals
 from .outcomes import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, Item
 from .writers.summary import SUFFIXES, write_summary
@@ -143,6 +143,73 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
         console.print(f"注意：{note}")
     print(path, flush=True)
     return EXIT_ERRORS if excluded or invalid_in else EXIT_OK
+
+
+class SummaryRefused(UserError):
+    """A summary that cannot be made, said in one Chinese sentence with the files' own names."""
+
+    status = 409
+
+
+def _names(items: list[Item], limit: int = 5) -> str:
+    shown = "、".join(i.file for i in items[:limit])
+    return shown + (f" 等 {len(items)} 个" if len(items) > limit else "")
+
+
+def make_summary(files: list[tuple[Path, str]], out: Path, area: str = "", include_invalid: bool = False,
+                 jobs: int | None = 1) -> tuple[Path, int, list[tuple[Item, str]]]:
+    """``run_summary`` without a console, for the local page: ``files`` are (path, name the user knows).
+
+    Returns (the file written, how many offices were summed, the files left out with why); a summary
+    that cannot be made raises ``SummaryRefused`` with a sentence naming the files as the user named them
+    (never a temporary path).  The decisions are run_summary's, in the same order."""
+    from .parallel import jobs_for, run_parallel
+
+    out = Path(out)
+    if out.suffix.lower() not in SUFFIXES or out.suffix.lower() == ".pdf":
+        raise SummaryRefused(f"不能生成 {out.suffix} 格式的汇总。")
+    if not files:
+        raise SummaryRefused("没有要汇总的文件。")
+    items = [item for _, item in run_parallel(read_item, [(i, str(p), d) for i, (p, d) in enumerate(files)],
+                                              jobs_for(jobs, len(files)))]
+    included: list[Item] = []
+    excluded: list[tuple[Item, str]] = []
+    for item in sorted(items, key=lambda i: i.index):
+        if item.state == STATUS_UNREADABLE:
+            excluded.append((item, f"无法读取：{item.first_error}"))
+        elif item.year is None:
+            excluded.append((item, "报告年度为空，无法归入汇总年度"))
+        elif item.state == STATUS_ERROR and not include_invalid:
+            excluded.append((item, f"有 {item.errors} 处错误（如 {item.first_error}）"))
+        else:
+            included.append(item)
+    summaries = [i for i in included if i.summary]
+    if summaries and len(summaries) < len(included):
+        raise SummaryRefused(f"这些文件中既有机关的填报表，又有汇总表（{_names(summaries)}），一起汇总会重复计算。"
+                             "请只汇总其中一种。")
+    years: dict[int, list[Item]] = defaultdict(list)
+    for item in included:
+        years[item.year].append(item)
+    if len(years) > 1:
+        said = "；".join(f"{year} 年度：{_names(years[year], 3)}" for year in sorted(years))
+        raise SummaryRefused(f"这些文件的报告年度不同（{said}），每次只能汇总一个年度。")
+    by_office: dict[str, list[Item]] = defaultdict(list)
+    for item in included:
+        if item.key:
+            by_office[item.key].append(item)
+    conflicts = [members for members in by_office.values() if len(members) > 1]
+    if conflicts:
+        said = "；".join(f"{m[0].office}：{_names(m, 3)}" for m in conflicts[:3])
+        raise SummaryRefused(f"同一机关有不止一份填报表（{said}），汇总会重复计算。请每个机关只保留一份。")
+    if not included:
+        raise SummaryRefused(f"没有可以汇总的文件：{len(excluded)} 个文件都有错误或无法读取，改正后才能计入汇总。")
+    totals = Totals()
+    for item in included:
+        totals.add(item.numbers())
+    report = totals.report(included[0].year, area.strip() or DEFAULT_AREA)
+    path, _notes = write_summary(report, out, included, excluded,
+                                 invalid_included=[i for i in included if i.state == STATUS_ERROR])
+    return Path(path), len(included), excluded
 
 
 def _same_file(a: Path, b: Path) -> bool:

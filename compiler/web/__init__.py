@@ -6,7 +6,9 @@ message), checked by the same checks, compiled by ``outputs.render_report``; a b
 ``batch.batch_files`` in a background thread with a progress object the page polls.
 
 Safety (it runs on a clerk's PC and reads untrusted files): it listens on 127.0.0.1 only; a request
-whose Host header is not that address and port is refused (DNS rebinding); uploads are limited
+whose Host header is not that address and port is refused (DNS rebinding); a state-changing request
+from another website is refused (``security``: Origin, Referer and Sec-Fetch-Site must say this server,
+and the page's forms carry a CSRF token); the pages have no inline script or style (a strict CSP); uploads are limited
 (``MAX_FILE`` per file, ``MAX_BATCH`` per request); a .zip's members are checked for path traversal,
 number and expanded size before anything is extracted; no path sent by the client is ever opened;
 every upload lives in its own folder, kept only within the limits of ``stores`` (count, age, disk).
