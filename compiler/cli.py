@@ -368,6 +368,8 @@ def cmd_next_year(args) -> int:
 
 def cmd_compare(args) -> int:
     from .compare import OUTPUT_SUFFIXES, compare_files, render_comparison
+    if args.format == "json" and args.output:
+        raise UsageError("--format json 把对比结果输出到屏幕，不能同时用 -o；要写入文件请去掉 --format json")
     if args.format != "json":
         if not args.output:
             raise UsageError("请用 -o 给出输出文件：.html（网页）、.pdf 或 .xlsx（如 -o 对比.html）；"

@@ -66,7 +66,8 @@ CHANGE_THRESHOLDS: dict[str, ChangeThreshold] = {
 
 METHOD: tuple[tuple[str, str], ...] = (
     ("重复率", "两年同一部分的文字去掉全部空白后逐字比较（Python difflib.SequenceMatcher 的 ratio）："
-              "2 × 相同的字数 ÷ 两年的字数之和。100% 为完全相同，0% 为没有相同的文字。"),
+              "2 × 相同的字数 ÷ 两年的字数之和。100% 为完全相同，0% 为没有相同的文字。"
+              "全文重复率把各部分的相同字数和字数分别相加后再算。"),
     ("照搬", f"按规则 TXT-W6（{COPIED_RULE.title}）的算法：本年文字中每连续 10 个字（去掉空白，数字不计差别）"
             f"有多少也出现在上年的同一部分；超过 {COPIED_THRESHOLD:.0%} 即标为照搬。"),
     ("改动标记", f"上年一栏标出删去或改写的文字，本年一栏标出新写或改写的文字；两处改动之间少于 {MIN_KEPT} 个字的"
@@ -96,9 +97,15 @@ class TextComparison:
     this: list[str]
     last_runs: list[list[Run]]  # paragraphs of runs
     this_runs: list[list[Run]]
-    repetition: float | None  # None: both years empty
+    matching: int  # characters in common (difflib), whitespace removed
+    total: int  # characters of both years, whitespace removed
     copied_share: float | None  # TXT-W6's measure; None: this year's text is shorter than its unit
     note: str = ""
+
+    @property
+    def repetition(self) -> float | None:
+        """None: both years empty."""
+        return rate(self.matching, self.total)
 
     @property
     def copied(self) -> bool:
@@ -125,12 +132,22 @@ def _squeezed(paragraphs: list[str]) -> str:
     return re.sub(r"\s+", "", "".join(paragraphs))
 
 
-def repetition_rate(last: list[str], this: list[str]) -> float | None:
-    """``METHOD``'s 重复率 of two texts (lists of paragraphs); None when both are empty."""
+def matching_characters(last: list[str], this: list[str]) -> tuple[int, int]:
+    """(characters the two texts have in common by difflib, characters of both), whitespace removed."""
     a, b = _squeezed(last), _squeezed(this)
-    if not a and not b:
-        return None
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    if not a or not b:
+        return 0, len(a) + len(b)
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()), len(a) + len(b)
+
+
+def rate(matching: int, total: int) -> float | None:
+    return None if not total else 2 * matching / total
+
+
+def repetition_rate(last: list[str], this: list[str]) -> float | None:
+    """``METHOD``'s 重复率 of two texts (lists of paragraphs): difflib's ratio; None when both are empty."""
+    return rate(*matching_characters(last, this))
 
 
 def marked_runs(last: list[str], this: list[str]) -> tuple[list[list[Run]], list[list[Run]]]:
@@ -188,7 +205,7 @@ def compare_texts(last: Report, this: Report) -> list[TextComparison]:
         if path == ("text", "lead") and not (before and now):
             note = "开头段留空的一年由“基本信息”自动生成标准开头段；这里只比较填写了的开头段"
         out.append(TextComparison(path, label, before, now, last_runs, this_runs,
-                                  repetition_rate(before, now), copied_share(now, before), note))
+                                  *matching_characters(before, now), copied_share(now, before), note))
     return out
 
 
@@ -293,11 +310,12 @@ class Comparison:
 
     @property
     def whole(self) -> TextComparison:
-        """All the narrative as one text (the lead as written, as TXT-W6 takes it)."""
+        """All the narrative as one text (the lead as written, as TXT-W6 takes it); its 重复率 adds up
+        the parts' (``METHOD``): the same text moved from one part to another is not counted as kept."""
         last = [p for t in self.texts for p in t.last]
         this = [p for t in self.texts for p in t.this]
-        return TextComparison(("text",), "全文", last, this, [], [], repetition_rate(last, this),
-                              copied_share(this, last))
+        return TextComparison(("text",), "全文", last, this, [], [], sum(t.matching for t in self.texts),
+                              sum(t.total for t in self.texts), copied_share(this, last))
 
     @property
     def marked_cells(self) -> list[CellComparison]:

@@ -123,6 +123,8 @@ def test_copied_over_is_txt_w6s_measure_and_threshold(comparison):
     w6 = [f for f in comparison.cross_year if f.code == "TXT-W6"]
     whole = comparison.whole
     assert w6 and whole.copied and w6[0].actual == round(whole.copied_share, 3)
+    # the whole text's rate adds up the parts'
+    assert whole.matching == sum(t.matching for t in comparison.texts) and 0.8 < whole.repetition < 1
 
 
 def test_the_changed_cells_and_their_deltas(comparison):
@@ -321,6 +323,8 @@ def test_an_output_of_another_kind_is_refused(pair, tmp_path, capsys):
     assert code == 2 and ".html" in err and ".docx" in err
     code, _, err = run_cli(capsys, "compare", *pair)
     assert code == 2 and "-o" in err
+    code, out, err = run_cli(capsys, "compare", *pair, "--format", "json", "-o", tmp_path / "对比.json")
+    assert code == 2 and out == "" and "--format json" in err
     assert list(tmp_path.iterdir()) == []
 
 
