@@ -28,6 +28,8 @@ MIN_NAME_MATCH = 6
 class CompareError(UserError):
     """Two files that cannot be compared; ``code`` is the rule (or the reader's code) the message is under."""
 
+    status = 422  # the request was well formed; its files cannot be compared
+
     def __init__(self, code: str, message: str):
         severity = RULES_BY_CODE[code].severity.zh if code in RULES_BY_CODE else "错误"
         super().__init__(f"{code} {severity} {message}")

@@ -345,3 +345,46 @@ def test_office_names_match_with_and_without_the_higher_level():
     assert same_office(a, b) is False
     b.office["name"] = ""
     assert same_office(a, b) is None
+
+
+# ---- 与上年对比 on the local page ---------------------------------------------------------------
+
+
+@pytest.fixture
+def client(tmp_path):
+    from compiler.web import create_app
+    app = create_app(port=8765, jobs=1, workdir=tmp_path / "work")
+    app.config["TESTING"] = True
+    app.config["SERVER_NAME"] = "127.0.0.1:8765"
+    with app.test_client() as c:
+        yield c
+
+
+def _upload(path: Path, name: str | None = None) -> tuple:
+    import io
+    return (io.BytesIO(path.read_bytes()), name or path.name)
+
+
+def test_the_local_page_offers_the_comparison(client, pair):
+    page = client.get("/").get_data(as_text=True)
+    assert "与上年对比" in page and 'action="/compare"' in page
+    parse_strict(page.encode("utf-8"))
+    response = client.post("/compare", data={"last": _upload(pair[0]), "this": _upload(pair[1], "本年.xlsx")})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    tree = parse_strict(response.data)
+    assert text(next(find_all(tree, "h1"))).endswith("2021年与2022年政府信息公开工作年度报告对比")
+    assert "本年.xlsx" in text(tree.getroot())  # the upload's own name, not the server's
+    response = client.post("/compare", data={"last": _upload(pair[0]), "this": _upload(pair[1]), "format": "xlsx"})
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    import io
+    assert "表格对比" in openpyxl.load_workbook(io.BytesIO(response.data)).sheetnames
+    assert list((client.application.config["NIANBAO_ROOT"]).rglob("last*")) == []  # the uploads are removed
+
+
+def test_the_local_page_refuses_what_cannot_be_compared(client, pair):
+    response = client.post("/compare", data={"last": _upload(pair[1]), "this": _upload(pair[0])})
+    assert response.status_code == 422 and "CMP-YEAR" in response.get_data(as_text=True)
+    response = client.post("/compare", data={"last": _upload(pair[0])})
+    assert response.status_code == 400 and "上年和本年" in response.get_data(as_text=True)
+    response = client.post("/compare", data={"last": _upload(pair[0]), "this": _upload(pair[1]), "format": "docx"})
+    assert response.status_code == 400
