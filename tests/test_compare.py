@@ -388,3 +388,30 @@ def test_the_local_page_refuses_what_cannot_be_compared(client, pair):
     assert response.status_code == 400 and "上年和本年" in response.get_data(as_text=True)
     response = client.post("/compare", data={"last": _upload(pair[0]), "this": _upload(pair[1]), "format": "docx"})
     assert response.status_code == 400
+
+
+def test_two_published_reports_are_compared(pair, tmp_path, capsys):
+    """Last year's text copied from the website, this year's web page as `compile --to html` publishes it
+    (forced: the copied statistics period is an error, and such reports do get published)."""
+    code, out, err = run_cli(capsys, "compile", pair[1], "-o", tmp_path, "--to", "html", "--force")
+    assert code == 1 and out.strip().endswith(".html"), err
+    page = Path(out.split()[-1])
+    c = compare_files(REFERENCE_TXT, page)
+    assert (c.last.kind, c.this.kind) == ("txt", "html")
+    assert _cell(c, ("t2", "penalty")).delta == 21 and _cell(c, ("t3", "carried_in", "natural")).delta == 3
+    assert _text(c, ("text", "overview")).repetition < 0.4
+    assert {"T3-X1", "TXT-X3"} <= {f.code for f in c.cross_year}
+
+
+def test_a_report_without_a_year_is_refused(pair, tmp_path, capsys):
+    data = example_data()
+    data["year"] = None
+    err = _refused(capsys, write_json(tmp_path / "无年度.json", data), pair[1])
+    assert "CMP-YEAR" in err and "没有报告年度" in err
+
+
+def test_no_pdf_without_a_browser(pair, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NIANBAO_CHROMIUM", str(tmp_path / "没有这个浏览器"))
+    code, out, err = run_cli(capsys, "compare", *pair, "-o", tmp_path / "对比.pdf")
+    assert code == 2 and "浏览器" in err and "Edge" in err
+    assert list(tmp_path.iterdir()) == []
