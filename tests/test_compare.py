@@ -59,7 +59,8 @@ def pair(tmp_path_factory):
         at(("text", "lead")): "\n".join(text_["lead"]),  # copied with 本报告统计数据从2021年1月1日…
         at(("text", "overview")): REWRITTEN_OVERVIEW,
         at(("text", "overview_sections", 0, "paragraphs")): "\n".join(sections[0]["paragraphs"]),
-        at(("text", "overview_sections", 1, "paragraphs")): "\n".join(sections[1]["paragraphs"]).replace("2021", "2022"),
+        at(("text", "overview_sections", 1, "paragraphs")):
+            "\n".join(sections[1]["paragraphs"]).replace("2021", "2022"),
         at(("text", "overview_sections", 2, "paragraphs")): "\n".join(sections[2]["paragraphs"]),
         at(("text", "overview_sections", 3, "paragraphs")): "\n".join(sections[3]["paragraphs"]),
         at(("text", "overview_sections", 4, "paragraphs")): "\n".join(sections[4]["paragraphs"]),
