@@ -7,9 +7,11 @@ checks is the workflow's (``compiler/compare.py``).
 
 How it measures, written once here and shown in every output (``METHOD``):
 
-- the repetition rate of a text part is difflib's ``SequenceMatcher.ratio()`` over the characters of
-  the two years' text with all whitespace removed: 2 × the matching characters ÷ both texts'
-  characters, so 100 % is the same text and 0 % nothing in common;
+- the repetition rate of a text part is 2 × the matching characters ÷ both texts' characters, all
+  whitespace removed, so 100 % is the same text and 0 % nothing in common: the paragraphs are
+  aligned first (difflib over the paragraphs), the same paragraphs match whole, and the blocks that
+  differ are matched character by character (difflib's ``SequenceMatcher``; for one paragraph each,
+  its ``ratio()``);
 - a part is marked copied over (照搬) with TXT-W6's own measure and threshold
   (``checks.copied_share``, the rule's ``params["threshold"]``), the same the check applies to the
   whole text;
@@ -65,9 +67,9 @@ CHANGE_THRESHOLDS: dict[str, ChangeThreshold] = {
 }
 
 METHOD: tuple[tuple[str, str], ...] = (
-    ("重复率", "两年同一部分的文字去掉全部空白后逐字比较（Python difflib.SequenceMatcher 的 ratio）："
-              "2 × 相同的字数 ÷ 两年的字数之和。100% 为完全相同，0% 为没有相同的文字。"
-              "全文重复率把各部分的相同字数和字数分别相加后再算。"),
+    ("重复率", "两年同一部分的文字先按段落对齐（去掉全部空白后相同的段落整段算相同），其余的段落去掉空白后逐字比较"
+              "（Python difflib.SequenceMatcher）；重复率 = 2 × 相同的字数 ÷ 两年的字数之和。100% 为完全相同，"
+              "0% 为没有相同的文字。全文重复率把各部分的相同字数和字数分别相加后再算。"),
     ("照搬", f"按规则 TXT-W6（{COPIED_RULE.title}）的算法：本年文字中每连续 10 个字（去掉空白，数字不计差别）"
             f"有多少也出现在上年的同一部分；超过 {COPIED_THRESHOLD:.0%} 即标为照搬。"),
     ("改动标记", f"上年一栏标出删去或改写的文字，本年一栏标出新写或改写的文字；两处改动之间少于 {MIN_KEPT} 个字的"
@@ -132,13 +134,26 @@ def _squeezed(paragraphs: list[str]) -> str:
     return re.sub(r"\s+", "", "".join(paragraphs))
 
 
+def _aligned(last: list[str], this: list[str]) -> list[tuple[bool, list[str], list[str]]]:
+    """The two texts aligned paragraph by paragraph (difflib over the paragraphs, whitespace removed):
+    (the same?, last year's paragraphs, this year's), in order.  Only the blocks that differ are then
+    compared character by character, which keeps a long report with a few rewritten paragraphs fast:
+    difflib's character diff grows with the square of the text it is given."""
+    a, b = [_squeezed([p]) for p in last], [_squeezed([p]) for p in this]
+    return [(tag == "equal", last[i1:i2], this[j1:j2])
+            for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes()]
+
+
 def matching_characters(last: list[str], this: list[str]) -> tuple[int, int]:
-    """(characters the two texts have in common by difflib, characters of both), whitespace removed."""
-    a, b = _squeezed(last), _squeezed(this)
-    if not a or not b:
-        return 0, len(a) + len(b)
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return sum(block.size for block in matcher.get_matching_blocks()), len(a) + len(b)
+    """(characters the two texts have in common, characters of both), whitespace removed (``METHOD``)."""
+    matching = 0
+    for same, before, now in _aligned(last, this):
+        x, y = _squeezed(before), _squeezed(now)
+        if same:
+            matching += len(x)
+        elif x and y:
+            matching += sum(m.size for m in SequenceMatcher(None, x, y, autojunk=False).get_matching_blocks())
+    return matching, len(_squeezed(last)) + len(_squeezed(this))
 
 
 def rate(matching: int, total: int) -> float | None:
@@ -146,12 +161,28 @@ def rate(matching: int, total: int) -> float | None:
 
 
 def repetition_rate(last: list[str], this: list[str]) -> float | None:
-    """``METHOD``'s 重复率 of two texts (lists of paragraphs): difflib's ratio; None when both are empty."""
+    """``METHOD``'s 重复率 of two texts (lists of paragraphs); None when both are empty.  For one
+    paragraph each it is difflib's ``SequenceMatcher.ratio()`` of the texts without whitespace."""
     return rate(*matching_characters(last, this))
 
 
 def marked_runs(last: list[str], this: list[str]) -> tuple[list[list[Run]], list[list[Run]]]:
-    """Both texts as paragraphs of runs, the changed passages marked (a character diff)."""
+    """Both texts as paragraphs of runs, the changed passages marked."""
+    old: list[list[Run]] = []
+    new: list[list[Run]] = []
+    for same, before, now in _aligned(last, this):
+        if same:
+            old += [[Run(p, False)] for p in before if p]
+            new += [[Run(p, False)] for p in now if p]
+        else:
+            a, b = _character_runs(before, now)
+            old += a
+            new += b
+    return old, new
+
+
+def _character_runs(last: list[str], this: list[str]) -> tuple[list[list[Run]], list[list[Run]]]:
+    """A block of paragraphs that differ, diffed character by character."""
     a, b = "\n".join(last), "\n".join(this)
     segments: list[list[Any]] = []  # [changed, a-part, b-part]
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():

@@ -109,8 +109,13 @@ def test_the_repetition_rate_of_an_identical_part_is_100_and_of_a_rewritten_one_
 
 
 def test_the_repetition_rate_is_difflibs_ratio_over_characters_without_whitespace():
+    from difflib import SequenceMatcher
     assert repetition_rate(["甲乙丙丁"], ["甲乙 丙丁"]) == 1.0
     assert repetition_rate(["甲乙丙丁"], ["甲乙戊己"]) == 0.5  # 2 × 2 ÷ 8
+    one, other = LAST["text"]["problems"][0], REWRITTEN_OVERVIEW
+    assert repetition_rate([one], [other]) == SequenceMatcher(None, one, other, autojunk=False).ratio()
+    # paragraphs aligned first: a kept paragraph counts whole, a new one beside it only its characters
+    assert repetition_rate(["甲乙丙丁。", "戊己庚辛。"], ["甲乙丙丁。", "子丑寅卯。", "戊己庚辛。"]) == 2 * 10 / 25
     assert repetition_rate([], ["新写的一段"]) == 0.0
     assert repetition_rate([], []) is None
     last, this = marked_runs(["今年公开信息676条。"], ["今年公开信息702条。"])
