@@ -48,7 +48,7 @@ def _sheet(wb: Workbook, title: str, headers: tuple[str, ...], widths: tuple[flo
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
         cell = ws.cell(1, i)
-        cell.font, cell.fill = _BOLD, _HEADER_FILL
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
     ws.freeze_panes = "B2"
     return ws
 
@@ -61,7 +61,7 @@ def _info(wb: Workbook, c: Comparison) -> None:
     ws = wb.active
     ws.title = INFO_SHEET
     ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 110
+    ws.column_dimensions["B"].width = 90
     ws.append((c.title,))
     ws["A1"].font = Font(bold=True, size=14)
     rows = [("上年", f"{c.last.year} 年度：{c.last.file}"), ("本年", f"{c.this.year} 年度：{c.this.file}")]
@@ -73,7 +73,7 @@ def _info(wb: Workbook, c: Comparison) -> None:
 
 
 def _texts(wb: Workbook, c: Comparison) -> None:
-    ws = _sheet(wb, TEXTS_SHEET, TEXT_HEADERS, (24, 9, 7, 12, 9, 9, 60, 60, 30))
+    ws = _sheet(wb, TEXTS_SHEET, TEXT_HEADERS, (26, 9, 7, 14, 9, 9, 60, 60, 30))
     for t in c.texts + [c.whole]:
         ws.append((t.label, t.repetition, YES if t.copied else "", t.copied_share, t.last_chars, t.this_chars,
                    _clean("\n".join(t.last)), _clean("\n".join(t.this)), t.note))
