@@ -381,8 +381,10 @@ def cmd_compare(args) -> int:
             from .writers.htmlpdf import require_browser
             require_browser()  # before any work: no PDF without a browser
     comparison = compare_files(args.last, args.this)
-    if args.format == "json":
-        _out(json.dumps(comparison.to_json(), ensure_ascii=False, indent=2))
+    if args.format == "json":  # UTF-8 whatever the console's code page, as `export` writes
+        sys.stdout.flush()
+        sys.stdout.buffer.write((json.dumps(comparison.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        sys.stdout.buffer.flush()
         return EXIT_OK
     _out(str(atomic_write(target, render_comparison(comparison, target.suffix))))
     return EXIT_OK

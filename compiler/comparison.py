@@ -71,7 +71,8 @@ METHOD: tuple[tuple[str, str], ...] = (
               "（Python difflib.SequenceMatcher）；重复率 = 2 × 相同的字数 ÷ 两年的字数之和。100% 为完全相同，"
               "0% 为没有相同的文字。全文重复率把各部分的相同字数和字数分别相加后再算。"),
     ("照搬", f"按规则 TXT-W6（{COPIED_RULE.title}）的算法：本年文字中每连续 10 个字（去掉空白，数字不计差别）"
-            f"有多少也出现在上年的同一部分；超过 {COPIED_THRESHOLD:.0%} 即标为照搬。"),
+            f"有多少也出现在上年的同一部分；超过 {COPIED_THRESHOLD:.0%} 即标为照搬。不足 10 个字的部分不判断；"
+            f"全文同 TXT-W6，不足 {COPIED_RULE.params['min_chars']} 字时不判断。"),
     ("改动标记", f"上年一栏标出删去或改写的文字，本年一栏标出新写或改写的文字；两处改动之间少于 {MIN_KEPT} 个字的"
                 "相同文字并入改动。"),
     ("表格增减", "增减 = 本年 − 上年。标为“变化较大”的格："
@@ -345,8 +346,9 @@ class Comparison:
         the parts' (``METHOD``): the same text moved from one part to another is not counted as kept."""
         last = [p for t in self.texts for p in t.last]
         this = [p for t in self.texts for p in t.this]
+        share = copied_share(this, last) if len(_squeezed(this)) >= COPIED_RULE.params["min_chars"] else None
         return TextComparison(("text",), "全文", last, this, [], [], sum(t.matching for t in self.texts),
-                              sum(t.total for t in self.texts), copied_share(this, last))
+                              sum(t.total for t in self.texts), share)
 
     @property
     def marked_cells(self) -> list[CellComparison]:
