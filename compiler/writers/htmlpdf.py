@@ -87,6 +87,7 @@ def html_to_pdf(page: bytes, browser: str | None = None) -> bytes:
         source.write_bytes(page)
         command = [browser, "--headless", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
                    "--disable-extensions", "--disable-background-networking", "--disable-sync",
+                   "--disable-breakpad", "--disable-crash-reporter",
                    f"--user-data-dir={work / 'profile'}", "--no-pdf-header-footer", "--print-to-pdf-no-header",
                    f"--print-to-pdf={target}", source.resolve().as_uri()]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -108,6 +109,8 @@ def html_to_pdf(page: bytes, browser: str | None = None) -> bytes:
             proc.communicate()
             raise PdfError(f"浏览器在 {timeout:.0f} 秒内没有完成打印，已停止它。电脑很慢时，可把环境变量 {TIMEOUT_ENV} "
                            "设为更长的秒数。") from None
+        if sys.platform != "win32":
+            _kill_tree(proc)  # a helper the browser left behind in its session (none, usually)
         data = target.read_bytes() if target.is_file() else b""
         if not data.startswith(b"%PDF"):
             detail = " ".join(out.decode("utf-8", "replace").split())[-300:]
