@@ -313,16 +313,25 @@ def _shingles(paragraphs: Iterable[str], size: int = 10) -> set[str]:
     return {text[i:i + size] for i in range(max(0, len(text) - size + 1))}
 
 
+def copied_share(this: Iterable[str], before: Iterable[str]) -> float | None:
+    """TXT-W6's measure of copied-over text: the share of this year's 10-character runs (whitespace
+    removed, every number as one sign) that last year's text has too; None when this year's text is
+    shorter than one run.  ``nianbao compare`` marks copied-over sections with it."""
+    a, b = _shingles(this), _shingles(before)
+    if not a:
+        return None
+    return len(a & b) / len(a)
+
+
 @kind("similar")
 def _similar(rule: Rule, r: ReadResult, last: ReadResult) -> Iterator[Finding]:
     this = [p for _, p in r.report.narrative()]
     before = [p for _, p in last.report.narrative()]
     if sum(len(p) for p in this) < rule.params["min_chars"]:
         return
-    a, b = _shingles(this), _shingles(before)
-    if not a:
+    ratio = copied_share(this, before)
+    if ratio is None:
         return
-    ratio = len(a & b) / len(a)
     if ratio > rule.params["threshold"]:
         yield _at(rule, r, ("text", "overview"), f"正文有 {ratio:.0%} 的文字与上年报告（{last.file}）相同，"
                                                  "请按本年度的实际工作重写", expected=rule.params["threshold"],

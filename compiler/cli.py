@@ -366,6 +366,30 @@ def cmd_next_year(args) -> int:
     return EXIT_OK
 
 
+def cmd_compare(args) -> int:
+    from .compare import OUTPUT_SUFFIXES, compare_files, render_comparison
+    if args.format == "json" and args.output:
+        raise UsageError("--format json 把对比结果输出到屏幕，不能同时用 -o；要写入文件请去掉 --format json")
+    if args.format != "json":
+        if not args.output:
+            raise UsageError("请用 -o 给出输出文件：.html（网页）、.pdf 或 .xlsx（如 -o 对比.html）；"
+                             "或用 --format json 输出到屏幕")
+        target = _target(args.output, "对比.html", [args.last, args.this])
+        if target.suffix.lower() not in OUTPUT_SUFFIXES:
+            raise UsageError(f"-o 应是 {'、'.join(OUTPUT_SUFFIXES)} 文件，而不是“{target.suffix or target.name}”")
+        if target.suffix.lower() == ".pdf":
+            from .writers.htmlpdf import require_browser
+            require_browser()  # before any work: no PDF without a browser
+    comparison = compare_files(args.last, args.this)
+    if args.format == "json":  # UTF-8 whatever the console's code page, as `export` writes
+        sys.stdout.flush()
+        sys.stdout.buffer.write((json.dumps(comparison.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    _out(str(atomic_write(target, render_comparison(comparison, target.suffix))))
+    return EXIT_OK
+
+
 def cmd_serve(args) -> int:
     from .web import serve
     if not 0 <= args.port <= 65535:
@@ -481,6 +505,17 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--name", metavar="地区", default="", help="汇总报告的标题名称，如“沙坡头区”")
     s.add_argument("--include-invalid", action="store_true", help="有错误的文件也计入汇总（默认排除并列出）")
     s.set_defaults(func=cmd_summary)
+
+    s = sub.add_parser("compare", help="对比同一机关两个年度的报告（正文重复率、表格增减、跨年度问题）",
+                       description="对比同一机关上年和本年的报告：逐部分并排显示正文、标出改动和重复率，"
+                                   "表二、表三、表四逐格列出增减，并列出跨年度问题和各年度自身的问题。"
+                                   "两份文件可以是填报表、数据 JSON 或已发布的报告（.docx、.html、.pdf、.txt）。"
+                                   "退出码：0 已生成对比，2 文件无法读取或两份报告不能对比。")
+    s.add_argument("last", metavar="上年报告")
+    s.add_argument("this", metavar="本年报告")
+    s.add_argument("-o", "--output", metavar="文件", help="输出文件：.html（网页）、.pdf（由浏览器打印）或 .xlsx")
+    s.add_argument("--format", choices=("file", "json"), default="file", help="json：把对比结果以 JSON 输出到屏幕")
+    s.set_defaults(func=cmd_compare)
 
     s = sub.add_parser("send", help="通过邮件服务器发送 .eml 邮件（如 compile --to eml 生成的报送邮件）",
                        description="发送 .eml 邮件。发信服务器在设置文件的 [smtp] 中或用环境变量设置；"

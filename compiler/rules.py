@@ -209,6 +209,14 @@ RULES: tuple[Rule, ...] = (
     Rule("TXT-W6", W, "正文与上年报告大量雷同", "各地政务公开考核通行做法（报告内容雷同扣分）",
          "正文与去年报告的文字重合过多（超过一半）。年度报告应写本年度的工作，评议时雷同会被扣分。",
          stage="years", kind="similar", params={"threshold": 0.5, "min_chars": 200}),
+    # ---- two years of one office side by side (nianbao compare) ------------------------------------
+    Rule("CMP-OFFICE", E, "两份报告不是同一机关", "nianbao compare",
+         "对比的两份报告应是同一机关的（按机关名称；已发布报告标题中的机关名称常省去上级地名，"
+         "如“沙坡头区永康镇人民政府”与“中卫市沙坡头区永康镇人民政府”算作同一机关）。不是同一机关时不对比。",
+         stage="compare"),
+    Rule("CMP-YEAR", E, "两份报告的年度不能对比", "nianbao compare",
+         "两份报告都要有报告年度，且先给的上年报告早于后给的本年报告：同一年度的两份、顺序颠倒的两份不对比。"
+         "不是相邻年度时照常对比正文和表格，但不做跨年度检查（上年结转、现行有效件数）。", stage="compare"),
 )
 
 RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
@@ -221,7 +229,8 @@ def finding(code: str, message: str, **where: Any) -> Finding:
 
 def describe(rule: Rule) -> str:
     stage = {"read": "读取时检查", "report": "检查报告内容", "years": "需要 --last-year（上年报告）",
-             "batch": "批量处理（nianbao batch）时检查", "match": "按机关名称对应上年度文件时"}[rule.stage]
+             "batch": "批量处理（nianbao batch）时检查", "match": "按机关名称对应上年度文件时",
+             "compare": "对比两年的报告（nianbao compare）时"}[rule.stage]
     return (f"{rule.code}  {rule.severity.zh}  {rule.title}\n"
             f"  依据：{rule.basis}\n"
             f"  说明：{rule.explanation}\n"

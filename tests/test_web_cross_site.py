@@ -50,7 +50,8 @@ def posts():
     """Every state-changing route, with what a page would send to it."""
     return [("/check", lambda: {"file": workbook()}), ("/batch", lambda: {"files": workbook()}),
             ("/report", lambda: {"token": "x", "force": "1"}), ("/api/check", lambda: {"file": workbook()}),
-            ("/api/compile", lambda: {"file": workbook(), "force": "1"})]
+            ("/api/compile", lambda: {"file": workbook(), "force": "1"}),
+            ("/compare", lambda: {"last": workbook(), "this": workbook()})]
 
 
 FOREIGN = {
