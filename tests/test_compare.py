@@ -362,7 +362,7 @@ def client(tmp_path):
     app = create_app(port=8765, jobs=1, workdir=tmp_path / "work")
     app.config["TESTING"] = True
     app.config["SERVER_NAME"] = "127.0.0.1:8765"
-    with app.test_client() as c:
+    with app.test_client(use_cookies=False) as c:  # a script on the same PC: no cookie, no token
         yield c
 
 
