@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import format2021 as fmt
-from .diagnostics import Finding
+from .diagnostics import Finding, Related
 from .figures import figures
 from .model import format_number
 from .format2021 import label_text
@@ -59,6 +59,26 @@ def _n(value) -> str:
 # ---- arithmetic ------------------------------------------------------------------------------
 
 
+def _related(r: ReadResult, paths: Iterable[tuple], primary: tuple) -> tuple[Related, ...]:
+    """Every cell of a relation but the finding's own, where the office sees it, with its value."""
+    out = []
+    for path in paths:
+        if path == primary:
+            continue
+        where = r.where(path)
+        out.append(Related(where["sheet"], where["cell"], label_text(path), r.report.numbers.get(path), path))
+    return tuple(out)
+
+
+def _terms(values: list, shown_all: int = 8) -> str:
+    """5 + 0 + 3; of a long sum only the terms that are not 0: 1 + 3（其余 19 项为 0）."""
+    if len(values) <= shown_all:
+        return " + ".join(_n(v) for v in values)
+    nonzero = [v for v in values if v]
+    rest = len(values) - len(nonzero)
+    return (" + ".join(_n(v) for v in nonzero) or "0") + (f"（其余 {rest} 项为 0）" if nonzero and rest else "")
+
+
 @kind("sums")
 def _sums(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
     numbers = r.report.numbers
@@ -74,26 +94,31 @@ def _sums(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
             note = ""
             if s.total in r.constant_totals and r.kind == "xlsx":
                 note = "；这个总计格里是手填的数值，不是模板的求和公式"
-            yield _at(rule, r, s.total, f"{label_text(s.total)} 应为 {_n(expected)}（{s.what}），实为 {_n(total)}{note}",
-                      expected=expected, actual=total)
+            yield _at(rule, r, s.total, f"{label_text(s.total)} 应为 {_n(expected)}（{s.what}），实为 {_n(total)}"
+                                        f"（{_n(total)} ≠ {_terms(parts)}）{note}",
+                      expected=expected, actual=total, related=_related(r, s.parts, s.total))
 
 
 @kind("balance")
 def _balance(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
-    p = rule.params
     numbers = r.report.numbers
-    for col, _ in fmt.T3_COLUMNS:
-        plus = [numbers.get((p["table"], row, col)) for row in p["plus"]]
-        minus = [numbers.get((p["table"], row, col)) for row in p["minus"]]
-        target = (p["table"], p["target"], col)
-        actual = numbers.get(target)
-        if actual is None or None in plus or None in minus:
+    for b in fmt.BALANCES:
+        if b.rule != rule.code:
             continue
-        expected = sum(plus, 0) - sum(minus, 0)
+        left, right = [numbers.get(p) for p in b.left], [numbers.get(p) for p in b.right]
+        actual = numbers.get(b.target)
+        if None in left or None in right:
+            continue
+        others = [v for p, v in zip(b.right, right) if p != b.target]
+        expected = sum(left, 0) - sum(others, 0)
         if expected != actual:
-            shown = "+".join(_n(v) for v in plus) + "".join(f"−{_n(v)}" for v in minus)
-            yield _at(rule, r, target, f"{label_text(target)} 应为 {_n(expected)}（{p['what']} = {shown}），实为 {_n(actual)}",
-                      expected=expected, actual=actual)
+            shown = "+".join(_n(v) for v in left) + "".join(f"−{_n(v)}" for v in others)
+            names = list(b.terms)
+            equation = (" + ".join(names[:len(left)]) + " = " + " + ".join(names[len(left):]) + "："
+                        + " + ".join(_n(v) for v in left) + " ≠ " + " + ".join(_n(v) for v in right))
+            yield _at(rule, r, b.target, f"{label_text(b.target)} 应为 {_n(expected)}（{rule.params['what']} = {shown}），"
+                                         f"实为 {_n(actual)}；{equation}",
+                      expected=expected, actual=actual, related=_related(r, b.paths, b.target))
 
 
 @kind("carry")

@@ -129,9 +129,7 @@ RULES: tuple[Rule, ...] = (
     Rule("T3-S1", E, "表三 一+二 应等于 三+四", BASIS_FORMAT + "表三（本列数据的勾稽关系）",
          "表三每一列：本年新收 + 上年结转 = （七）总计 + 结转下年度继续办理。"
          "不一致时，错误标在“四、结转下年度继续办理”一行，说明按一+二−（七）它应为多少。",
-         kind="balance",
-         params={"table": "t3", "plus": ("new", "carried_in"), "minus": ("total_handled",), "target": "carried_out",
-                 "what": "一+二−（七）"}),
+         kind="balance", params={"what": "一+二−（七）"}),  # the relation itself: format2021.BALANCES
     Rule("T3-I1", E, "表三 总计列应等于各类申请人之和", BASIS_FORMAT + "表三",
          "表三每一行：总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他。", kind="sums"),
     Rule("T3-I2", E, "表三 （七）总计应等于各项办理结果之和", BASIS_FORMAT + "表三",

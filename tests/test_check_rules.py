@@ -183,7 +183,7 @@ def test_an_overwritten_total_says_it_is_typed(tmp_path, capsys):
     _, findings = check_json(capsys, workbook(tmp_path, "wb.xlsx", {("表四", "A7"): 10, ("表四", "E7"): 0}))
     hit = at(findings, "T4-I3", "表四", "E7")
     assert hit["row_label"] == "行政复议" and hit["column_label"] == "总计"
-    assert hit["message"] == ("行政复议·总计 应为 10（结果维持、结果纠正、其他结果、尚未审结之和），实为 0；"
+    assert hit["message"] == ("行政复议·总计 应为 10（结果维持、结果纠正、其他结果、尚未审结之和），实为 0（0 ≠ 10 + 0 + 0 + 0）；"
                               "这个总计格里是手填的数值，不是模板的求和公式")
 
 
