@@ -252,6 +252,73 @@ def _nonempty(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
             yield _at(rule, r, ("text", key), f"“{heading.full}”没有内容{hint}")
 
 
+_PUNCTUATION = re.compile(r"[\s\W_]+")  # what "about 15 characters" does not count
+
+
+@kind("thin")
+def _thin(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    p = rule.params
+    paragraphs = r.report.text[p["text"]]
+    if not paragraphs:
+        return  # empty: TXT-W5
+    text = "".join(paragraphs).strip()
+    bare = _PUNCTUATION.sub("", text)
+    heading = next(h for h in fmt.HEADINGS if h.text_key == p["text"])
+    if bare in p["nothing"]:
+        why = "只写了“无”一类的话"
+    elif len(bare) < p["min_chars"]:
+        why = f"只有 {len(bare)} 个字"
+    else:
+        return
+    yield _at_paragraph(rule, r, ("text", p["text"]), 0,
+                        f"“{heading.full}”{why}：“{_quoted(text)}”。请写出本年度存在的具体问题和改进措施",
+                        expected=p["min_chars"], actual=len(bare))
+
+
+def _sentences(paragraph: str) -> Iterator[tuple[int, str]]:
+    for m in re.finditer(r"[^。！？；]+[。！？；]?", paragraph):
+        if m.group().strip():
+            yield m.start(), m.group()
+
+
+@kind("fees_stated")
+def _fees_stated(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    p = rule.params
+    part = r.report.text[p["text"]]
+    if not part:
+        return
+    said_none: tuple[int, str] | None = None  # (paragraph index, the sentence saying no fee was charged)
+    if re.match(p["nothing"], _PUNCTUATION.sub("", "".join(part))):
+        said_none = (0, "".join(part).strip())
+    else:
+        for i, paragraph in enumerate(part):
+            for _, sentence in _sentences(paragraph):
+                if any(re.search(pattern, sentence) for pattern in p["none_charged"]):
+                    said_none = (i, sentence)
+                    break
+            if said_none:
+                break
+    if said_none is None:
+        return
+    for path, index, paragraph in _paragraphs(r):
+        for _, sentence in _sentences(paragraph):
+            if sentence == said_none[1]:
+                continue
+            for pattern in p["charged"]:
+                m = re.search(pattern, sentence)
+                if not m or float(m.group("n")) == 0:
+                    continue
+                before = sentence[max(0, m.start() - 4):m.start()]
+                if any(word in before for word in p["negations"]):
+                    continue
+                where = "本部分另一处" if path == ("text", p["text"]) else "正文"
+                yield _at_paragraph(rule, r, ("text", p["text"]), said_none[0],
+                                    f"“{fmt.HEADINGS[5].full}”写的是“{_quoted(said_none[1], 40)}”，但{where}说"
+                                    f"“{_quoted(sentence.strip(), 60)}”（信息处理费 {m.group('n')} {m.group('u')}）",
+                                    actual=f"{m.group('n')}{m.group('u')}")
+                return
+
+
 @kind("period")
 def _period(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
     year = r.report.year
