@@ -26,7 +26,7 @@ class Rule:
     title: str
     basis: str
     explanation: str
-    stage: str = "report"  # read | report | years | batch | match
+    stage: str = "report"  # read | report | years | batch | match | review
     kind: str = ""  # what the check engine runs (stage report/years)
     params: dict[str, Any] = field(default_factory=dict)
 
@@ -76,6 +76,10 @@ RULES: tuple[Rule, ...] = (
     Rule("BATCH-DUP", E, "同一机关同一年度报送了不止一份", "nianbao batch",
          "批量处理时，同一机关（按机关名称）同一年度有两份或更多填报表。无法确定以哪一份为准，"
          "这些文件都不生成报告，退回说明请对方确认后只报送一份。", stage="batch"),
+    Rule("REVIEW-REASON", W, "不采纳错误没有写理由", "nianbao batch --review",
+         "校验结果.xlsx 中把一处错误标为“不采纳”，但“理由”列为空。错误会阻止生成和发布报告，"
+         "只有写明理由（如“经电话核实，表中数字无误”）才能不采纳；没有理由时这条复核意见不采用，错误照旧。"
+         "警告和提示不采纳时可以不写理由。", stage="review"),
     Rule("INFO-MAIL", W, "邮箱地址无效", "RFC 5322",
          "“基本信息”的报送邮箱或抄送邮箱中有不像电子邮箱的内容。生成报送邮件（--to eml）时不会使用它，"
          "请改正（如 gkb@example.gov.cn，多个地址用分号隔开）。", stage="read"),
@@ -246,7 +250,8 @@ def finding(code: str, message: str, **where: Any) -> Finding:
 
 def describe(rule: Rule) -> str:
     stage = {"read": "读取时检查", "report": "检查报告内容", "years": "需要 --last-year（上年报告）",
-             "batch": "批量处理（nianbao batch）时检查", "match": "按机关名称对应上年度文件时"}[rule.stage]
+             "batch": "批量处理（nianbao batch）时检查", "match": "按机关名称对应上年度文件时",
+             "review": "复核（nianbao batch --review）时"}[rule.stage]
     return (f"{rule.code}  {rule.severity.zh}  {rule.title}\n"
             f"  依据：{rule.basis}\n"
             f"  说明：{rule.explanation}\n"
