@@ -361,7 +361,8 @@ def _review(path: str | None) -> tuple:
 def cmd_summary(args) -> int:
     from .summary import run_summary
     return run_summary([Path(p) for p in args.paths], Path(args.output), area=args.name,
-                       include_invalid=args.include_invalid)
+                       include_invalid=args.include_invalid,
+                       last_year=[Path(p) for p in _existing(args.last_year or [], "--last-year")] or None)
 
 
 def cmd_next_year(args) -> int:
@@ -498,6 +499,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="输出文件：.json（数据）、.xlsx（汇总表）、.docx（Word）、.pdf 或 .html（网页）")
     s.add_argument("--name", metavar="地区", default="", help="汇总报告的标题名称，如“沙坡头区”")
     s.add_argument("--include-invalid", action="store_true", help="有错误的文件也计入汇总（默认排除并列出）")
+    s.add_argument("--last-year", nargs="+", metavar="路径",
+                   help="往年的填报表或文件夹（可含多个年度）：按机关名称对应上一年度，计算各项指标的同比，并画出历年趋势")
     s.set_defaults(func=cmd_summary)
 
     s = sub.add_parser("send", help="通过邮件服务器发送 .eml 邮件（如 compile --to eml 生成的报送邮件）",

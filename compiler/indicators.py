@@ -67,15 +67,21 @@ class Indicator:
 
 
 def _label(path: Path) -> str:
+    """表三（二）部分公开, 表四“行政复议·结果纠正”: short, for a definition a reader takes in at a glance."""
     table = fmt.TABLES_BY_KEY[path[0]].name
-    return f"{table}“{fmt.label_text(path)}”"
+    row, column = fmt.labels(path)
+    if path[0] == "t3":
+        head, _, rest = row.partition("）")
+        row = head + "）" + rest.split("（")[0] if row.startswith("（") else row
+        return f"{table}{row}" if column == "总计" else f"{table}{row}·{column}"
+    return f"{table}“{row}·{column}”"
 
 
 def _sum_text(paths: tuple[Path, ...]) -> str:
     """表三“（三）1.属于国家秘密·总计”… ; eight 不予公开 rows are said once, as their group."""
     withheld = tuple(("t3", k, "total") for k in fmt.T3_ROW_KEYS if k.startswith("w_"))
     if paths == withheld:
-        return "表三“（三）不予公开”1–8 项的总计之和"
+        return "表三（三）不予公开 1–8 项之和"
     return " + ".join(_label(p) for p in paths)
 
 
