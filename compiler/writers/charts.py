@@ -21,6 +21,7 @@ import logging
 import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Callable
 
 from .. import format2021 as fmt
 from ..indicators import INDICATORS_BY_KEY, RED, YELLOW, RegionIndicators
@@ -36,19 +37,37 @@ GREY = "#7F7F7F"
 
 @dataclass
 class Chart:
+    """A chart's numbers at once; its SVG and PNG drawn when first asked for (a page needs only the one)."""
+
     key: str
     title: str
-    svg: str  # an <svg> element, without the XML prolog (to be put inside a page)
-    png: bytes
+    draw: Callable = field(repr=False)  # draw(figure)
     data: list[tuple[str, object]] = field(default_factory=list)  # (label, value) as drawn
     caption: str = ""  # a sentence under the chart (what is left out, what the lines are)
-    notes: list[str] = field(default_factory=list)  # missing glyphs
+    size: tuple[float, float] = (7.0, 3.6)  # inches
+    notes: list[str] = field(default_factory=list)  # missing glyphs, once drawn
+    _drawn: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def svg(self) -> str:
+        """An <svg> element, without the XML prolog (to be put inside a page)."""
+        text = self._render("svg").decode("utf-8")
+        return text[text.index("<svg"):]
+
+    @property
+    def png(self) -> bytes:
+        return self._render("png")
 
     @property
     def alt(self) -> str:
         """The chart as a sentence, for a screen reader and the picture's description."""
         shown = "；".join(f"{label} {_text(v)}" for label, v in self.data[:40])
         return f"{self.title}：{shown}"
+
+    def _render(self, kind: str) -> bytes:
+        if kind not in self._drawn:
+            self._drawn[kind] = _render(self, kind)
+        return self._drawn[kind]
 
 
 def _text(value) -> str:
@@ -72,7 +91,7 @@ class _Missing(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _render(key: str, title: str, draw, data, caption: str = "", size=(7.0, 3.6)) -> Chart:
+def _render(chart: Chart, kind: str) -> bytes:
     import matplotlib
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
@@ -83,20 +102,21 @@ def _render(key: str, title: str, draw, data, caption: str = "", size=(7.0, 3.6)
     try:
         with warnings.catch_warnings(record=True) as caught, matplotlib.rc_context(_style()):
             warnings.simplefilter("always")
-            fig = Figure(figsize=size, layout="constrained")
-            draw(fig)
-            fig.suptitle(title, fontsize=11)
-            svg, png = io.BytesIO(), io.BytesIO()
-            fig.savefig(svg, format="svg", metadata={"Date": None})
-            fig.savefig(png, format="png", dpi=PNG_DPI)
+            fig = Figure(figsize=chart.size, layout="constrained")
+            chart.draw(fig)
+            fig.suptitle(chart.title, fontsize=11)
+            out = io.BytesIO()
+            if kind == "svg":
+                fig.savefig(out, format="svg", metadata={"Date": None})
+            else:
+                fig.savefig(out, format="png", dpi=PNG_DPI)
     finally:
         logger.removeHandler(handler)
     missing = [str(w.message) for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
     missing += [m for m in handler.messages if "not found" in m and "CJK" in m]
-    notes = [f"图表“{title}”中有字符没有可用的字体（{missing[0]}），请安装中文字体（如 Noto Sans CJK）"] if missing else []
-    text = svg.getvalue().decode("utf-8")
-    text = text[text.index("<svg"):]
-    return Chart(key, title, text, png.getvalue(), list(data), caption, notes)
+    if missing and not chart.notes:
+        chart.notes.append(f"图表“{chart.title}”中有字符没有可用的字体（{missing[0]}），请安装中文字体（如 Noto Sans CJK）")
+    return out.getvalue()
 
 
 # ---- the three charts -----------------------------------------------------------------------------
@@ -129,8 +149,8 @@ def outcomes_chart(numbers: dict, area: str, year) -> Chart:
         ax.set_xlabel("件数（表三“总计”列）")
         ax.margins(x=0.15)
 
-    return _render("outcomes", f"{area}{year}年度政府信息公开申请办理结果", draw, data,
-                   caption="数据取自汇总后的表三“三、本年度办理结果”各项的总计。")
+    return Chart("outcomes", f"{area}{year}年度政府信息公开申请办理结果", draw, data,
+                 caption="数据取自汇总后的表三“三、本年度办理结果”各项的总计。")
 
 
 def ranking_chart(region: RegionIndicators, key: str) -> Chart:
@@ -154,6 +174,12 @@ def ranking_chart(region: RegionIndicators, key: str) -> Chart:
         if threshold is not None:
             ax.axvline(float(threshold.yellow), color=COLORS[YELLOW], linestyle="--", linewidth=1)
             ax.axvline(float(threshold.red), color=COLORS[RED], linestyle="--", linewidth=1)
+        from matplotlib.patches import Patch
+        kinds = [("红色标记", COLORS[RED]), ("黄色标记", COLORS[YELLOW]), ("未标记", COLORS[""]),
+                 (f"办结不足 {region.settings.min_cases} 件，不评级", GREY)]
+        handles = [Patch(color=color, label=label) for label, color in kinds if color in colors]
+        if threshold is not None and handles:
+            fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False, fontsize=8)
         ax.set_xlabel(f"{indicator.name}（%）")
         top = max(values + ([float(threshold.red), float(threshold.yellow)] if threshold else []) + [1.0])
         ax.set_xlim(0, min(top * 1.2, 112.0) if indicator.is_rate else top * 1.2)
@@ -166,7 +192,7 @@ def ranking_chart(region: RegionIndicators, key: str) -> Chart:
     if without:
         caption.append(f"{without} 个机关没有这一比率（分母为 0 或数据不全），未列出。")
     height = max(2.4, 0.9 + 0.24 * len(rated))
-    return _render(f"ranking-{key}", f"各机关{indicator.name}", draw, data, "".join(caption), size=(7.0, height))
+    return Chart(f"ranking-{key}", f"各机关{indicator.name}", draw, data, "".join(caption), size=(7.0, height))
 
 
 def trend_chart(region: RegionIndicators) -> Chart | None:
@@ -202,8 +228,8 @@ def trend_chart(region: RegionIndicators) -> Chart | None:
         handles = [bars] + ax2.get_lines()
         ax.legend(handles, [h.get_label() for h in handles], loc="upper left", frameon=False)
 
-    return _render("trend", f"{region.total.office}历年申请数和实质公开率", draw, data,
-                   caption="各年数据为当年各机关填报表的合计。")
+    return Chart("trend", f"{region.total.office}历年申请数和实质公开率", draw, data,
+                 caption="各年数据为当年各机关填报表的合计。")
 
 
 def summary_charts(numbers: dict, region: RegionIndicators, year) -> list[Chart]:

@@ -70,19 +70,21 @@ def write_summary(report: Report, out: Path, included: list[Item], excluded: lis
     if suffix not in SUFFIXES:
         raise OutputError(f"不支持的输出格式：{out}（应为 {'、'.join(SUFFIXES)}）")
     charts = summary_charts(report.numbers, indicators, report.year) if indicators is not None else []
-    notes = list(dict.fromkeys(n for c in charts for n in c.notes))
+    more: list[str] = []
     if suffix == ".xlsx":
-        return atomic_write(Path(out), summary_workbook_bytes(report, included, excluded, indicators, charts)), notes
-    if suffix == ".docx":
-        return atomic_write(Path(out), summary_docx_bytes(report, note, indicators=indicators, charts=charts)), notes
-    if suffix == ".pdf":
+        data = summary_workbook_bytes(report, included, excluded, indicators, charts)
+    elif suffix == ".docx":
+        data = summary_docx_bytes(report, note, indicators=indicators, charts=charts)
+    elif suffix == ".pdf":
         from .pdf import docx_to_pdf
         pdf = docx_to_pdf(summary_docx_bytes(report, note, indicators=indicators, charts=charts))
-        return atomic_write(Path(out), pdf.data), notes + pdf.notes
-    from .html import render_html
-    appendix = indicators_html(indicators, charts) if indicators is not None else None
-    return atomic_write(Path(out), render_html(report, title=summary_title(report), lead=note, tables_only=True,
-                                               appendix=appendix)), notes
+        data, more = pdf.data, pdf.notes
+    else:
+        from .html import render_html
+        appendix = indicators_html(indicators, charts) if indicators is not None else None
+        data = render_html(report, title=summary_title(report), lead=note, tables_only=True, appendix=appendix)
+    notes = list(dict.fromkeys(n for c in charts for n in c.notes))  # known once the charts are drawn
+    return atomic_write(Path(out), data), notes + more
 
 
 # ---- the indicators, as each output shows them --------------------------------------------------------
