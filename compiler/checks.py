@@ -71,12 +71,12 @@ def _related(r: ReadResult, paths: Iterable[tuple], primary: tuple) -> tuple[Rel
 
 
 def _terms(values: list, shown_all: int = 8) -> str:
-    """5 + 0 + 3; of a long sum only the terms that are not 0: 1 + 3（其余 19 项为 0）."""
+    """5 + 0 + 3; of a long sum only the terms that are not 0: 1 + 3，其余 19 项为 0."""
     if len(values) <= shown_all:
         return " + ".join(_n(v) for v in values)
     nonzero = [v for v in values if v]
     rest = len(values) - len(nonzero)
-    return (" + ".join(_n(v) for v in nonzero) or "0") + (f"（其余 {rest} 项为 0）" if nonzero and rest else "")
+    return (" + ".join(_n(v) for v in nonzero) or "0") + (f"，其余 {rest} 项为 0" if nonzero and rest else "")
 
 
 @kind("sums")

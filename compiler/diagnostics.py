@@ -127,15 +127,23 @@ class Finding:
         return f"（已复核{self.review}：{self.review_reason}）" if self.review_reason else f"（已复核{self.review}）"
 
     def related_line(self) -> str:
-        """相关单元格：D7=5、D8=0、D30=0 (cells of another sheet with their sheet's name)."""
+        """相关单元格：D7=5、D8=0、D30=0; adjacent cells of one value as a range (J10:J29=0), cells of
+        another sheet with their sheet's name."""
         if not self.related:
             return ""
-        items = []
+        runs: list[list] = []  # [sheet, first cell, last cell, value]
         for r in self.related:
-            place = r.cell or r.label
-            if r.sheet and r.sheet != self.sheet:
-                place = f"{r.sheet}!{place}"
-            items.append(f"{place}={_shown(r.value)}")
+            run = runs[-1] if runs else None
+            if run and r.cell and run[2] and run[0] == r.sheet and run[3] == r.value and _next_to(run[2], r.cell):
+                run[2] = r.cell
+            else:
+                runs.append([r.sheet, r.cell or r.label, r.cell, r.value])
+        items = []
+        for sheet, first, last, value in runs:
+            place = first if last in (None, first) else f"{first}:{last}"
+            if sheet and sheet != self.sheet:
+                place = f"{sheet}!{place}"
+            items.append(f"{place}={_shown(value)}")
         return "相关单元格：" + "、".join(items)
 
     def to_json(self) -> dict:
@@ -161,6 +169,29 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+def _next_to(a: str, b: str) -> bool:
+    """b is the cell below or right of a (A1 style)."""
+    (ra, la), (rb, lb) = _split(a), _split(b)
+    if la is None or lb is None:
+        return False
+    return (la == lb and rb == ra + 1) or (ra == rb and _column(lb) == _column(la) + 1)
+
+
+def _split(cell: str) -> tuple[int | None, str | None]:
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    if not letters or not digits or cell != letters + digits:
+        return None, None
+    return int(digits), letters
+
+
+def _column(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
 def _shown(value: Any) -> str:

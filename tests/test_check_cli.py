@@ -32,7 +32,7 @@ def test_human_form_grouped_by_sheet_with_a_summary(tmp_path, capsys, monkeypatc
         "（3 ≠ 1 + 0 + 0 + 0）；这个总计格里是手填的数值，不是模板的求和公式",
     ]
     # the other cells of the relation, on one short line under it
-    assert lines[lines.index(body[-1]) + 1] == "      相关单元格：A7=1、B7=0、C7=0、D7=0"
+    assert lines[lines.index(body[-1]) + 1] == "      相关单元格：A7=1、B7:D7=0"  # adjacent cells of one value as a range
     # a blank line separates the groups and comes before the summary
     assert lines[lines.index(headers[1]) - 1] == "" and lines[-2] == ""
 
