@@ -221,7 +221,7 @@ def test_the_workbook_has_the_indicators_and_the_charts(county, tmp_path, capsys
                 assert round(cell * 100, 1) == float(v.value), (office, indicator.key)
             else:
                 assert cell == int(v.value)
-            change = row[header.index(f"{indicator.name}同比")]
+            change = row[header.index(f"{indicator.name}同比（{'个百分点' if indicator.is_rate else '%'}）")]
             assert (change is None) == (v.change is None) and (change is None or change == float(v.change))
     # the marks, as fills: 甲 yellow, 乙 red, 丙 too small
     col = header.index("实质公开率（%）") + 1

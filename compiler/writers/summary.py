@@ -147,7 +147,7 @@ def _indicator_sheets(wb, region: RegionIndicators, charts: list[Chart]) -> None
     for i in INDICATORS:
         headers.append(f"{i.name}（{i.unit}）")
         if with_change:
-            headers.append(f"{i.name}同比")
+            headers.append(f"{i.name}同比（{'个百分点' if i.is_rate else '%'}）")
     headers.append("说明")
     ws.append(headers)
     for c in ws[1]:
@@ -165,6 +165,7 @@ def _indicator_sheets(wb, region: RegionIndicators, charts: list[Chart]) -> None
         cells.append(_remark(row))
         ws.append(cells)
         r = ws.max_row
+        ws.cell(r, len(cells)).alignment = Alignment(wrap_text=True, vertical="top")
         for col, v in fills:
             cell = ws.cell(r, col)
             if v.indicator.is_rate and v.value is not None:
@@ -185,9 +186,18 @@ def _indicator_sheets(wb, region: RegionIndicators, charts: list[Chart]) -> None
     for i, w in enumerate([6, 30, 30] + [12] * (last_col - 4) + [50], 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.row_dimensions[1].height = 32
+    ws.page_setup.orientation = "landscape"  # printed one page wide
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.append([])
+    widths = [6, 30, 30] + [12] * (last_col - 4) + [50]
+    span = sum(widths[1:])
     for line in definition_lines(region):
         ws.append([None, line])
+        r = ws.max_row
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=last_col)  # printed within the table's width
+        ws.cell(r, 2).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = 15 * -(-2 * len(line) // span)
 
     if charts:
         cs = wb.create_sheet(CHARTS_SHEET)
