@@ -305,3 +305,19 @@ def test_the_charts_have_chinese_labels_that_render():
     for chart in (outcomes_chart(office, "沙坡头区", 2021), ranking_chart(region, "substantive")):
         assert chart.notes == [] and chart.png[:4] == b"\x89PNG"
         assert re.search(r"font-family: 'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei'", chart.svg)
+
+
+def test_an_office_name_is_text_in_the_chart_and_the_page():
+    """A name an office typed is escaped in the SVG and in the page, never markup."""
+    from compiler.indicators import region_indicators
+    from compiler.writers.charts import ranking_chart
+    from compiler.writers.summary import indicators_html
+
+    office = numbers(t3_disclosed=3, t3_total_handled=5)
+    hostile = '<script>alert(1)</script>&"局'
+    region = region_indicators([(hostile, "a.xlsx", office)], office, "某县")
+    chart = ranking_chart(region, "substantive")
+    page = str(indicators_html(region, [chart]))
+    assert "<script>" not in chart.svg and "&lt;script&gt;" in chart.svg
+    assert "<script>" not in page and page.count("&lt;script&gt;") >= 2
+    html5lib.HTMLParser(strict=True).parseFragment(page)
