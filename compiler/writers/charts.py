@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,7 +53,9 @@ class Chart:
     def svg(self) -> str:
         """An <svg> element, without the XML prolog (to be put inside a page)."""
         text = self._render("svg").decode("utf-8")
-        return text[text.index("<svg"):]
+        text = text[text.index("<svg"):]
+        # matplotlib's RDF metadata (rdf:, cc:, dc: elements) means nothing inside an HTML page
+        return re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
 
     @property
     def png(self) -> bytes:
