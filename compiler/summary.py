@@ -180,8 +180,8 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
             console.print(f"注意：--last-year 的文件中没有可用的 {report.year - 1} 年度填报表，不计算同比。")
     region = region_of(included, report, area, settings, last_items)
 
-    path, notes = write_summary(report, out, included, excluded, invalid_included=[i for i in included if i.state == STATUS_ERROR],
-                                indicators=region)
+    path, notes = write_summary(report, out, included, excluded,
+                                invalid_included=[i for i in included if i.state == STATUS_ERROR], indicators=region)
     invalid_in = sum(1 for i in included if i.state == STATUS_ERROR)
     line = f"已汇总 {len(included)} 个机关的 {report.year} 年度数据（{area}）"
     if invalid_in:

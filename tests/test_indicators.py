@@ -39,7 +39,8 @@ def numbers(**values) -> dict:
 HAND = numbers(t3_new=20, t3_disclosed=5, t3_partial=3, t3_w_secret=1, t3_w_law=1, t3_u_not_held=6,
                t3_total_handled=16,
                t4_review__upheld=3, t4_review__corrected=1, t4_review__pending=2, t4_review__total=6,
-               t4_suit_direct__corrected=1, t4_suit_direct__upheld=2, t4_suit_direct__pending=1, t4_suit_direct__total=4,
+               t4_suit_direct__corrected=1, t4_suit_direct__upheld=2, t4_suit_direct__pending=1,
+               t4_suit_direct__total=4,
                t4_suit_after_review__upheld=2, t4_suit_after_review__total=2)
 
 
@@ -137,7 +138,8 @@ def test_the_settings_file_changes_the_thresholds(tmp_path, monkeypatch):
     v = {x.indicator.key: x for x in compute(numbers(t3_disclosed=11, t3_u_not_held=9, t3_total_handled=20),
                                                settings)}["substantive"]
     assert v.value == 55 and v.mark == YELLOW
-    for text, says in (("[risk]\nmin_cases = -1\n", "min_cases"), ("[risk.substantive]\nred = 50\nyellow = 40\n", "red"),
+    for text, says in (("[risk]\nmin_cases = -1\n", "min_cases"),
+                       ("[risk.substantive]\nred = 50\nyellow = 40\n", "red"),
                        ("[risk.open_rate]\nred = 1\n", "不认识"), ("[risk.substantive]\nred = 150\n", "0 到 100"),
                        ("risk = 3\n", "一节")):
         path.write_text(text, encoding="utf-8")

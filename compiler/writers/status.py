@@ -112,7 +112,8 @@ class StatusWorkbook:
                        self._cell(fs, f.sheet or ""), self._cell(fs, f.cell or ""),
                        self._cell(fs, f.row_label or ""), self._cell(fs, f.column_label or ""),
                        self._cell(fs, f.code), self._cell(fs, severity, fill=fill),
-                       self._cell(fs, message), self._cell(fs, f.review or None, fill=SETTLED_FILL if f.settled else None),
+                       self._cell(fs, message),
+                       self._cell(fs, f.review or None, fill=SETTLED_FILL if f.settled else None),
                        self._cell(fs, f.review_reason or None), self._cell(fs, f.fingerprint)])
 
     def to_bytes(self) -> bytes:

@@ -306,8 +306,8 @@ def indicators_html(region: RegionIndicators, charts: list[Chart]) -> Markup:
     out.append("</tbody></table>")
     for chart in charts:
         svg = chart.svg.replace("<svg ", f'<svg role="img" aria-label="{e(chart.alt)}" ', 1)
-        out.append(f'<figure class="chart" id="chart-{e(chart.key)}">{svg}'
-                   f"<figcaption>{e(chart.title)}{('：' + e(chart.caption)) if chart.caption else ''}</figcaption></figure>")
+        caption = e(chart.title) + (Markup("：") + e(chart.caption) if chart.caption else "")
+        out.append(f'<figure class="chart" id="chart-{e(chart.key)}">{svg}<figcaption>{caption}</figcaption></figure>')
     out.append("</section>")
     return Markup("\n".join(out))
 
