@@ -323,3 +323,16 @@ def test_an_office_name_is_text_in_the_chart_and_the_page():
     assert "<script>" not in chart.svg and "&lt;script&gt;" in chart.svg
     assert "<script>" not in page and page.count("&lt;script&gt;") >= 2
     html5lib.HTMLParser(strict=True).parseFragment(page)
+
+
+def test_summary_takes_the_thresholds_from_the_settings_file(county, tmp_path, capsys, monkeypatch):
+    settings = tmp_path / "nianbao.toml"
+    settings.write_text("[risk]\nmin_cases = 5\n", encoding="utf-8")
+    monkeypatch.setenv("NIANBAO_CONFIG", str(settings))
+    out = tmp_path / "汇总.html"
+    _summary(capsys, county, out)
+    page = out.read_text(encoding="utf-8")
+    assert "本地设置" in page and str(settings) in page and "不足 5 件的机关不评级" in page
+    settings.write_text("[risk.substantive]\nred = 60\nyellow = 50\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "summary", county / "2023", "-o", tmp_path / "二.html")
+    assert code == 2 and "red 应不大于 yellow" in err and not (tmp_path / "二.html").exists()
