@@ -64,6 +64,7 @@ class BatchOptions:
     last_year: tuple[Path, ...] = ()  # last year's files or folders
     runin: bool = True  # （一）…（五） run in
     formats: tuple[str, ...] = ("docx",)  # --to: report formats; "eml" writes the replies as e-mails too
+    review: tuple = ()  # --review: a reviewer's decisions (review.Decision) from an earlier 校验结果.xlsx
 
     @property
     def report_formats(self) -> tuple[str, ...]:
@@ -74,13 +75,17 @@ class BatchOptions:
 _LAST_INDEX: dict[str, list[tuple[str, int | None]]] = {}
 _STAGING: Path | None = None
 _OPTIONS = BatchOptions()
+_REVIEW: dict[str, dict] = {}  # office key -> fingerprint -> Decision
 
 
 def _init_worker(last_index: dict, staging: str | None, options: BatchOptions) -> None:
-    global _LAST_INDEX, _STAGING, _OPTIONS
+    global _LAST_INDEX, _STAGING, _OPTIONS, _REVIEW
     _LAST_INDEX = last_index
     _STAGING = Path(staging) if staging else None
     _OPTIONS = options
+    _REVIEW = {}
+    for d in options.review:
+        _REVIEW.setdefault(d.office, {})[d.fingerprint] = d
 
 
 def process_file(index: int, path: str, display: str) -> Outcome:
@@ -122,11 +127,17 @@ def _process(index: int, path: str, display: str) -> Outcome:
     out.findings = all_findings(result, last)
     if _LAST_INDEX and last is None:
         out.findings.append(finding("YEAR-NOLAST", out.notes[-1] if out.notes else "未做跨年度检查", file=display))
+    if _REVIEW:
+        from .review import apply_decisions
+        applied = apply_decisions(out.findings, _REVIEW.get(out.key, {}))
+        out.findings = applied.findings
+        if applied.note:
+            out.notes.append(f"复核：{applied.note}")
     out.figures = report.key_figures()
     if has_errors(out.findings):
         out.status = STATUS_ERROR
         return out
-    out.status = STATUS_WARN if any(f.severity is Severity.WARNING for f in out.findings) else STATUS_OK
+    out.status = STATUS_WARN if out.warnings else STATUS_OK
     if _STAGING is not None:
         _stage(out, report, index)
     return out
@@ -479,7 +490,8 @@ def _finish(outdir: Path, entries: list[_Entry], spool, options: BatchOptions, o
         if o.status in FAILING:
             result.n_problems += 1
             if len(result.problems) < PROBLEMS_SHOWN:
-                first = next((f.message for f in sorted(o.findings, key=sort_key) if f.severity is Severity.ERROR), "")
+                first = next((f.message for f in sorted(o.findings, key=sort_key)
+                              if f.severity is Severity.ERROR and not f.settled), "")
                 result.problems.append((o.file, o.office, o.status, o.errors, first))
         book.add_file(o, "；".join(reports))
         if o.status == STATUS_DUPLICATE:
@@ -583,7 +595,8 @@ def _item(n: int, f: Finding) -> str:
 
 
 def _listing(findings: list[Finding], severity: Severity, limit: int) -> list[str]:
-    chosen = [f for f in sorted(findings, key=sort_key) if f.severity is severity]
+    """The findings of ``severity`` that stand (not those a reviewer settled)."""
+    chosen = [f for f in sorted(findings, key=sort_key) if f.severity is severity and not f.settled]
     lines = [_item(i + 1, f) for i, f in enumerate(chosen[:limit])]
     if len(chosen) > limit:
         lines.append(f"……另有 {len(chosen) - limit} 处未列出，全部问题见填报表中的“校验”工作表。")
@@ -617,7 +630,7 @@ def reply_text(outcomes: list[Outcome]) -> str:
                   "请按上述提示处理后重新报送。如果不是用标准填报表填写的，请向我们索取空白的标准填报表"
                   "（nianbao 网页上“下载空白填报表”），在其中重新填写。", ""]
     else:
-        errors = [f for f in first.findings if f.severity is Severity.ERROR]
+        errors = [f for f in first.findings if f.severity is Severity.ERROR and not f.settled]
         lines.append(f"贵单位报送的{year}政府信息公开工作年度报告填报表（文件：{_name(first.file)}）经检查，"
                      f"有以下 {len(errors)} 处错误需要改正（格式：工作表!单元格 — 行·列 — 问题）：")
         lines.append("")
@@ -626,6 +639,12 @@ def reply_text(outcomes: list[Outcome]) -> str:
         if first.warnings:
             lines.append(f"另有 {first.warnings} 处需要核实的地方（不影响报送，请确认无误）：")
             lines += _listing(first.findings, Severity.WARNING, REPLY_MAX_WARNINGS)
+            lines.append("")
+        settled = [f for f in sorted(first.findings, key=sort_key) if f.settled]
+        if settled:
+            lines.append(f"以下 {len(settled)} 处经我们复核不采纳，无需改正：")
+            lines += [_item(i + 1, f) + (f"（理由：{f.review_reason}）" if f.review_reason else "")
+                      for i, f in enumerate(settled[:REPLY_MAX_WARNINGS])]
             lines.append("")
         lines += [f"请打开原填报表“{_name(first.file)}”，按上面列出的工作表和单元格逐项改正"
                   "（只改浅黄色单元格，不要插入或删除行列），保存后重新报送。",

@@ -1,6 +1,8 @@
 """``nianbao summary``: read and check the files in parallel, leave out files with errors (unless
-``include_invalid``), refuse mixed years and two files of one office, sum (``compiler.aggregate``) and
-write the result as .json, .xlsx or .docx (``compiler.writers.summary``).
+``include_invalid``), refuse mixed years and two files of one office, sum (``compiler.aggregate``),
+compute each office's indicators and risk marks (``compiler.indicators``, with last year's files for
+同比 and the trend when ``--last-year`` gives them) and write the result as .json, .xlsx, .docx, .pdf
+or .html (``compiler.writers.summary``, charts by ``compiler.writers.charts``).
 """
 
 from __future__ import annotations
@@ -42,8 +44,31 @@ def read_item(index: int, path: str, display: str) -> Item:
 # ---- the command ------------------------------------------------------------------------------------
 
 
+def region_of(included: list[Item], report, area: str, settings, last_items: list[Item] | None = None):
+    """The indicators of every office and of the region; with last year's items, 同比 and the trend."""
+    from .indicators import region_indicators
+
+    offices = [(i.office, i.file, i.numbers()) for i in included]
+    last_by_office = last_total = None
+    trend = [(report.year, report.numbers)]
+    if last_items is not None:
+        by_year: dict[int, list[Item]] = defaultdict(list)
+        for item in last_items:
+            if item.year is not None and item.year < report.year:
+                by_year[item.year].append(item)
+        for year, members in by_year.items():
+            totals = Totals()
+            for item in members:
+                totals.add(item.numbers())
+            trend.append((year, totals.report(year, area).numbers))
+        last_by_office = {i.key: i.numbers() for i in by_year.get(report.year - 1, []) if i.key}
+        last_total = next((numbers for year, numbers in trend if year == report.year - 1), None)
+    return region_indicators(offices, report.numbers, area, settings, last_by_office, last_total, trend,
+                             keys=[i.key for i in included])
+
+
 def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: bool = False,
-                jobs: int | None = 0) -> int:
+                jobs: int | None = 0, last_year: list[Path] | None = None) -> int:
     from rich.console import Console
 
     from .parallel import jobs_for, progress_bar, run_parallel
@@ -64,6 +89,15 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
         console.print("nianbao：没有找到要汇总的 .xlsx、.xlsm 或 .json 文件（文件夹会递归查找）。")
         return EXIT_USAGE
     area = area.strip() or DEFAULT_AREA
+    from .config import load_config, risk_overrides
+    from .indicators import risk_settings
+    config = load_config()
+    settings = risk_settings(risk_overrides(config), config.get("_path", ""))
+    last_files = []
+    if last_year:
+        last_files = [f for f in find_inputs([Path(p) for p in last_year]) if not _same_file(f, out)]
+        if not last_files:
+            console.print("注意：--last-year 没有找到任何填报表或 JSON，不计算同比。")
 
     items: list[Item] = []
     progress, task = progress_bar(console, len(files), "读取并检查")
@@ -129,7 +163,25 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
         totals.add(item.numbers())
     report = totals.report(included[0].year, area)
 
-    path, notes = write_summary(report, out, included, excluded, invalid_included=[i for i in included if i.state == STATUS_ERROR])
+    last_items = None
+    if last_files:
+        last_items = []
+        progress, task = progress_bar(console, len(last_files), "读取上年度文件")
+        try:
+            for _, item in run_parallel(read_item, [(i, str(p), str(p)) for i, p in enumerate(last_files)],
+                                        jobs_for(jobs, len(last_files)), started=progress.start):
+                if item.state != STATUS_UNREADABLE and item.year is not None and not item.summary and \
+                        (item.state != STATUS_ERROR or include_invalid):
+                    last_items.append(item)
+                progress.advance(task)
+        finally:
+            progress.stop()
+        if not any(i.year == report.year - 1 for i in last_items):
+            console.print(f"注意：--last-year 的文件中没有可用的 {report.year - 1} 年度填报表，不计算同比。")
+    region = region_of(included, report, area, settings, last_items)
+
+    path, notes = write_summary(report, out, included, excluded,
+                                invalid_included=[i for i in included if i.state == STATUS_ERROR], indicators=region)
     invalid_in = sum(1 for i in included if i.state == STATUS_ERROR)
     line = f"已汇总 {len(included)} 个机关的 {report.year} 年度数据（{area}）"
     if invalid_in:
@@ -141,6 +193,9 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
     console.print(line + "。")
     for note in notes:
         console.print(f"注意：{note}")
+    red, yellow = region.marked("red"), region.marked("yellow")
+    if red or yellow:
+        console.print(f"风险提示：红色 {len(red)} 个机关，黄色 {len(yellow)} 个机关（界线见输出文件的“主要指标”）。")
     print(path, flush=True)
     return EXIT_ERRORS if excluded or invalid_in else EXIT_OK
 
