@@ -20,6 +20,9 @@ class Para:
     # may go on in the next one
     broken: bool = False
     raw: str = ""  # the text as the source had it, before ``cjk.tidy`` (table rows copied as "规章 0 0 0")
+    # a Traditional Chinese report: the text as written, while ``text`` is its simplified form (of the same
+    # length, character by character) that headings and labels are matched in
+    written: str | None = None
 
 
 @dataclass
@@ -50,9 +53,11 @@ def numbered(blocks: Blocks) -> Blocks:
 
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－_~～]+\s*\d{1,3}\s*[-—–－_~～]+|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?"
-                          r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
+                          r"|\d{1,3}\s*/\s*\d{1,3})\s*$"
+                          # a browser's or viewer's page header: "Page 8 - 宿迁市人民政府…", "Page 3 of 9"
+                          r"|^\s*Page\s+\d{1,3}(?:\s+of\s+\d{1,3})?(?:\s*[-—–:|].*)?$", re.I)
 
 
 def is_page_number(text: str) -> bool:
-    """"— 1 —", "-3-", "第2页 共7页", "2/7": a page number that copying kept in the text."""
+    """"— 1 —", "-3-", "第2页 共7页", "2/7", "Page 8 - …": a page number or header that copying kept in the text."""
     return bool(_PAGE_NUMBER.match(text))

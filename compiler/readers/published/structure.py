@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from ... import format2021 as fmt
 from ...lead import DEFAULT_WEBSITE, standard_lead
 from ...model import Report, Section
-from .blocks import Blocks, Grid, Para
-from .cjk import key, tidy
-from .tables import Note, SourceRow, header_keys, read_table
+from .blocks import MERGED, Blocks, Grid, Para
+from .cjk import is_traditional, key, simplified, tidy
+from .tables import TABLE_WORDS, Note, SourceRow, carries_labels, header_keys, is_value_like, read_table
 
 # ---- what the parts of a report look like -------------------------------------------------------
 
@@ -25,6 +25,9 @@ TITLE_PATTERNS = (
     re.compile(rf"^(?P<name>.*?)(?P<year>(?:19|20)\d\d)年度?{_TITLE_WORDS}$"),
     re.compile(rf"^(?P<year>(?:19|20)\d\d)年度?(?P<name>.+?){_TITLE_WORDS}$"),
 )
+# the second line of a two-line title ("宿迁市人民政府" / "2024 年政府信息公开工作年度报告"), spaces removed
+YEAR_LINE = re.compile(rf"^(?P<year>(?:19|20)\d\d)年度?{_TITLE_WORDS}$")
+NO_YEAR_TITLE = re.compile(rf"^(?P<name>.{{2,60}}?){_TITLE_WORDS}$")
 _HEADING = re.compile(r"^(?P<n>[一二三四五六])\s*[、.．,，]\s*(?P<text>.+?)[：:。]?$")
 _SUB = re.compile(r"^[（(]\s*(?P<n>[一二三四五六七八九十]{1,2})\s*[)）]\s*(?P<rest>.*)$", re.S)
 _EXTRA_HEADING = re.compile(r"^[七八九十]\s*、\s*\S.{0,30}$")
@@ -32,6 +35,7 @@ _LIST_START = re.compile(r"^(?:\d{1,2}\s*[.．、]|[（(]\s*[一二三四五六�
 TERMINAL = "。！？；：…”’）」』!?;:)"
 MAX_HEADING_CHARS = 40
 MAX_SUB_TITLE_CHARS = 24
+EXACT_SOURCES = ("docx", "html")  # text as the office wrote it: never tidied
 MIN_BROKEN_CHARS = 16  # a line the page broke is a full line of text, not a table's header
 
 # Where the lead states the office's details, as (field, patterns); the first that matches wins.
@@ -59,6 +63,7 @@ class Imported:
     unread: set[tuple] = field(default_factory=set)
     found_headings: int = 0
     found_tables: int = 0
+    found_title: bool = False
     format_2019: bool = False
 
 
@@ -78,6 +83,25 @@ def heading_of(text: str) -> fmt.Heading | None:
     return None
 
 
+def _run_in(text: str) -> int | None:
+    """Where a heading run into its first paragraph ends ("一、总体情况2024年，…"), or None."""
+    plain = text.lstrip()
+    offset = len(text) - len(plain)
+    m = re.match(r"[一二三四五六]\s*[、.．]\s*", plain)
+    if not m:
+        return None
+    number = fmt.CN_NUMERALS.index(plain[0]) + 1
+    h = fmt.HEADINGS[number - 1]
+    for words in (h.text,) + h.variants:
+        end = m.end()
+        if plain[end:].startswith(words) and len(plain) > end + len(words):
+            cut = end + len(words)
+            if plain[cut] in "：:。 \u3000":
+                cut += 1
+            return offset + cut
+    return None
+
+
 def _where(para: Para) -> str:
     return f"第 {para.number} 段" + (f"（第 {para.page} 页）" if para.page else "")
 
@@ -85,6 +109,7 @@ def _where(para: Para) -> str:
 class _Builder:
     def __init__(self, blocks: Blocks):
         self.blocks = blocks
+        self.traditional = False
         self.out = Imported(Report.empty())
         self.report = self.out.report
         self.report.numbers = {p: None for p in fmt.VALUE_CELLS}
@@ -124,15 +149,80 @@ class _Builder:
 
     @staticmethod
     def _structural(para: Para) -> bool:
-        return bool(heading_of(para.text)) or _is_title(para.text) or _standalone_sub(para.text)
+        return (bool(heading_of(para.text)) or _is_title(para.text) or _standalone_sub(para.text)
+                or bool(YEAR_LINE.match(re.sub(r"\s+", "", para.text))))
+
+    def _boxes(self, items: list) -> list:
+        """Tables that are not official tables — paragraphs drawn in a box or shading, a one-cell layout
+        table — are the report's text: their cells become paragraphs, in reading order."""
+        out: list = []
+        changed = 0
+        for item in items:
+            if not isinstance(item, Grid) or carries_labels(item.rows):
+                out.append(item)
+                continue
+            changed += 1
+            for row in item.rows:
+                cells = [c for c in row if c is not MERGED and c and c.strip()]
+                if item.positional:
+                    for cell in cells:
+                        out.extend(Para(line.strip(), page=item.page) for line in cell.split("\n") if line.strip())
+                elif cells:
+                    out.append(Para(" ".join(c.strip() for c in cells), page=item.page, broken=True))
+        if changed:
+            n = 0
+            for item in out:
+                n += 1
+                item.number = n
+            self.note("IMP-EDIT", f"原文中有 {changed} 处文字排在方框、底纹或单格表格中（不是表二、表三、表四），已按正文导入。")
+        return out
+
+    def _simplify(self, items: list) -> None:
+        """A report in Traditional Chinese: headings and labels are matched in its simplified form; the
+        text imported is as written (``Para.written``)."""
+        sample = "".join(i.text for i in items if isinstance(i, Para))
+        if not is_traditional(sample):
+            return
+        self.traditional = True
+        for item in items:
+            if isinstance(item, Para):
+                item.written, item.text = item.text, simplified(item.text)
+                if item.raw:
+                    item.raw = simplified(item.raw)
+            else:
+                item.rows = [[c if c is MERGED else simplified(c) for c in row] for row in item.rows]
+        self.note("IMP-EDIT", "报告是繁体中文：标题、小标题和表格行列按简体对应后读取，导入的正文保持原文的繁体。")
+
+    def _run_in_headings(self, items: list) -> list:
+        """"一、总体情况 2024年，本机关…" on one line (a web copy): the heading and its text apart."""
+        out: list = []
+        for item in items:
+            if isinstance(item, Para) and heading_of(item.text) is None:
+                split = _run_in(item.text)
+                if split:
+                    cut = split
+                    head = Para(item.text[:cut].strip(), item.number, item.page, item.broken, item.raw)
+                    rest = Para(item.text[cut:].strip(), item.number, item.page, item.broken, "")
+                    if item.written is not None:
+                        head.written, rest.written = item.written[:cut].strip(), item.written[cut:].strip()
+                    out += [head, rest]
+                    continue
+            out.append(item)
+        return out
 
     # ---- the whole report -------------------------------------------------------------------
 
     def build(self) -> Imported:
-        items = list(self.blocks.items)
+        items = self._boxes(list(self.blocks.items))
+        exact = self.blocks.kind in EXACT_SOURCES
         for item in items:
             if isinstance(item, Para):
-                self._tidy(item)
+                if exact:
+                    item.raw = item.text  # the office's own punctuation, as written
+                else:
+                    self._tidy(item)
+        self._simplify(items)
+        items = self._run_in_headings(items)
         items = self._join_broken(items)
         for note in self.blocks.notes:
             self.note("IMP-EDIT", note + "。")
@@ -199,33 +289,37 @@ class _Builder:
 
     def _front(self, items: list) -> None:
         paragraphs = [i for i in items if isinstance(i, Para)]
-        title_at, title = None, None
-        for size in (1, 2, 3):  # the title on one line, or broken over two or three
-            for start in range(min(len(paragraphs), 12)):
-                chunk = paragraphs[start:start + size]
-                joined = "".join(p.text.replace("\n", "") for p in chunk)
-                m = _title_match(joined)
-                if m:
-                    title_at, title = (start, size), m
-                    break
-            if title:
-                break
+        found = _find_title(paragraphs)
         report = self.report
-        if title is None:
+        if found is None:
             self.note("IMP-TEXT", "找不到报告标题（“…年政府信息公开工作年度报告”）：机关名称和年度需要手工填写")
+            self.note("IMP-YEAR", "找不到报告标题，也就找不到报告年度：年度没有导入，请在“基本信息”中填写", ("year",))
             lead = paragraphs
         else:
-            start, size = title_at
+            start, size, m = found
+            self.out.found_title = True
             if start:
                 dropped = "”“".join(p.text[:30] for p in paragraphs[:start])
                 self.note("IMP-TEXT", f"标题之前的 {start} 段文字没有导入（网页栏目、发布日期等）：“{dropped}”",
                           number=paragraphs[0].number)
-            name, year = title.group("name").strip(), int(title.group("year"))
-            report.year = year
-            report.office["report_name"] = name
+            chunk = paragraphs[start:start + size]
+            written = re.sub(r"\s+", "", "".join((p.written or p.text).replace("\n", "") for p in chunk))
+            name = written[m.start("name"):m.end("name")].strip()
             first = paragraphs[start]
-            self.out.provenance[("year",)] = self.out.provenance[("office", "report_name")] = f"标题（{_where(first)}）"
-            self.out.locations[("year",)] = self.out.locations[("office", "report_name")] = ("标题", _where(first))
+            report.office["report_name"] = name
+            where = f"标题（{_where(first)}）"
+            self.out.provenance[("office", "report_name")] = where
+            self.out.locations[("office", "report_name")] = ("标题", _where(first))
+            if "year" in m.groupdict() and m.group("year"):
+                report.year = int(m.group("year"))
+                self.out.provenance[("year",)] = where
+                self.out.locations[("year",)] = ("标题", _where(first))
+            else:
+                self.note("IMP-YEAR", f"标题“{written}”中没有年度（应为“…2024年政府信息公开工作年度报告”）："
+                                      "年度没有导入，请在“基本信息”中填写", ("year",), first.number)
+            if size > 1:
+                self.note("IMP-EDIT", f"标题分 {size} 行（第 {first.number} 至 {chunk[-1].number} 段），已接为一个标题："
+                                      f"“{written}”", number=first.number)
             lead = paragraphs[start + size:]
         for grid in (i for i in items if isinstance(i, Grid)):
             self.note("IMP-TEXT", f"“{fmt.HEADINGS[0].full}”之前有一个表格，没有导入", number=grid.number)
@@ -238,11 +332,12 @@ class _Builder:
     def _office(self, lead: list[Para]) -> None:
         report, office = self.report, self.report.office
         text = "".join(p.text for p in lead)
+        written = "".join(p.written or p.text for p in lead)  # the same length as ``text``
         for field_key, patterns in OFFICE_PATTERNS:
             for pattern in patterns:
                 m = re.search(pattern, text)
                 if m:
-                    office[field_key] = m.group("v").strip()
+                    office[field_key] = written[m.start("v"):m.end("v")].strip()
                     para = _para_of(lead, m.start())
                     self.out.provenance[("office", field_key)] = f"开头段（{_where(para)}）"
                     self.out.locations[("office", field_key)] = ("开头段", _where(para))
@@ -296,12 +391,15 @@ class _Builder:
             elif numeral != index:
                 self.note("IMP-TEXT", f"第 {para.number} 段的小标题序号是{fmt.sub_number(numeral)}，按顺序作为"
                                       f"{fmt.sub_number(index)}导入", number=para.number)
-            report.sections[index].title = title
+            report.sections[index].title = _as_written(para, title)
             path = ("text", "overview_sections", index, "title")
             self.out.provenance[path] = _where(para)
             self.out.locations[path] = ("正文", _where(para))
             if content:
-                section_paras[index].append(Para(content, para.number, para.page))
+                part = Para(content, para.number, para.page)
+                if para.written is not None:
+                    part.written = _as_written(para, content, last=True)
+                section_paras[index].append(part)
         self._paragraphs(("text", "overview"), overview)
         for i, paras in enumerate(section_paras):
             if i > index:
@@ -312,7 +410,7 @@ class _Builder:
     def _paragraphs(self, path: tuple, paras: list[Para]) -> None:
         texts: list[str] = []
         for para in paras:
-            for line in para.text.split("\n"):
+            for line in (para.written or para.text).split("\n"):
                 if line.strip():
                     self.out.paragraph_at[(path, len(texts))] = _where(para)
                     texts.append(line.strip())
@@ -376,6 +474,30 @@ def _title_match(text: str) -> re.Match | None:
     return None
 
 
+def _find_title(paragraphs: list[Para]) -> tuple[int, int, re.Match] | None:
+    """(first paragraph, how many, match) of the title among the first paragraphs: on one line, broken
+    over two or three (the office's name, then "2024 年政府信息公开工作年度报告"), or without a year."""
+    head = paragraphs[:12]
+    for size in (1, 2, 3):
+        for start in range(len(head)):
+            chunk = head[start:start + size]
+            if len(chunk) < size:
+                break
+            m = _title_match("".join(p.text.replace("\n", "") for p in chunk))
+            if m:
+                return start, size, m
+    for size in (1, 2):  # a title that names no year: found, and the year said missing
+        for start in range(len(head)):
+            chunk = head[start:start + size]
+            if len(chunk) < size:
+                break
+            plain = re.sub(r"\s+", "", "".join(p.text.replace("\n", "") for p in chunk))
+            m = NO_YEAR_TITLE.match(plain)
+            if m and len(plain) <= 80 and not re.search(r"[：:，,。；;！!？?]", m.group("name")):
+                return start, size, m
+    return None
+
+
 def _is_title(text: str) -> bool:
     return _title_match(text.replace("\n", "")) is not None
 
@@ -404,6 +526,14 @@ def _sub_of(text: str) -> tuple[int | None, str, str] | None:
 def _standalone_sub(text: str) -> bool:
     sub = _sub_of(text)
     return sub is not None and not sub[2]
+
+
+def _as_written(para: Para, piece: str, last: bool = False) -> str:
+    """``piece`` of ``para.text`` as the paragraph was written (Traditional Chinese kept)."""
+    if para.written is None:
+        return piece
+    at = para.text.rfind(piece) if last else para.text.find(piece)
+    return para.written[at:at + len(piece)] if at >= 0 else piece
 
 
 def _para_of(paras: list[Para], offset: int) -> Para:
