@@ -3,7 +3,9 @@ pdfplumber: ruled tables from the page's lines, the text outside them as lines w
 
 A line starts a paragraph when it is indented (the body's first-line indent of two characters)
 or when the line before it ended short of the right margin; the title's larger lines are one
-paragraph; page numbers ("— 1 —") are dropped.  A scanned PDF has no text: it is refused.
+paragraph; page numbers ("— 1 —") are dropped.  A scanned PDF has no text: it is refused.  A table
+the page's lines enclose is a table only when it is one of the official tables (its rows carry their
+labels): WPS draws boxes and shading round paragraphs, and their text is read as text.
 """
 
 from __future__ import annotations
@@ -14,9 +16,24 @@ from io import BytesIO
 
 from ..sniff import Unreadable
 from .blocks import Blocks, Grid, Para, is_page_number, numbered
+from .tables import carries_labels
 
 MAX_PAGES = 60
 ENDS = "。！？；：…”’）」』!?;:)"  # what a paragraph ends with  # a report has 5–15 pages
+
+
+def _encrypted(exc: BaseException) -> bool:
+    """pdfminer's refusal of a password-protected file, however pdfplumber wraps it."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    seen: list[BaseException] = [exc, *(a for a in getattr(exc, "args", ()) if isinstance(a, BaseException))]
+    if exc.__cause__ is not None:
+        seen.append(exc.__cause__)
+    return any(isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(e).lower()
+               or "encrypt" in type(e).__name__.lower() for e in seen)
+
+
+PASSWORD = "PDF 文件设置了打开密码（已加密），nianbao 无法读取。请向发布单位要未加密的版本，或在 PDF 阅读器中输入密码后“另存为”一份不加密的 PDF 再试。"
 
 
 def pdf_blocks(data: bytes) -> Blocks:
@@ -30,45 +47,71 @@ def pdf_blocks(data: bytes) -> Blocks:
     except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
         raise Unreadable("PDF 文件已损坏或不完整，无法读取。请重新获取原文件。") from exc
     except Exception as exc:  # pdfminer raises its own types for encrypted or broken files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
-            raise Unreadable("PDF 文件设置了密码，nianbao 无法读取。") from exc
+        if _encrypted(exc):
+            raise Unreadable(PASSWORD) from exc
         raise Unreadable(f"PDF 文件无法读取（{type(exc).__name__}）。") from exc
-    with pdf:
-        if len(pdf.pages) > MAX_PAGES:
-            raise Unreadable(f"PDF 有 {len(pdf.pages)} 页，超过 {MAX_PAGES} 页的上限，不像是一份年度报告。")
-        lines: list[dict] = []  # text lines and tables, in reading order
-        dropped = 0
-        for number, page in enumerate(pdf.pages, start=1):
-            tables = page.find_tables()
-            boxes = [t.bbox for t in tables]
-
-            def outside(obj, boxes=boxes) -> bool:
-                if obj.get("object_type") != "char":
-                    return True
-                cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-                return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
-
-            items = [("line", l["top"], l) for l in page.filter(outside).extract_text_lines(return_chars=True)]
-            items += [("table", t.bbox[1], t) for t in tables]
-            for kind, _, obj in sorted(items, key=lambda item: item[1]):
-                if kind == "table":
-                    lines.append({"table": obj.extract(), "page": number})
-                    continue
-                text = obj["text"]
-                if is_page_number(text):
-                    dropped += 1
-                    continue
-                chars = obj.get("chars") or []
-                size = max((c.get("size", 0) for c in chars), default=0)
-                lines.append({"text": text, "x0": obj["x0"], "x1": obj["x1"], "size": size, "page": number,
-                              "right": page.width})
-        if not any("text" in l for l in lines):
-            raise Unreadable("PDF 中没有文字（可能是扫描件或图片）。nianbao 只能读取有文字的 PDF；"
+    try:
+        with pdf:
+            lines, dropped, chars = _lines(pdf)
+    except Unreadable:
+        raise
+    except Exception as exc:  # a page pdfminer cannot lay out
+        if _encrypted(exc):
+            raise Unreadable(PASSWORD) from exc
+        raise Unreadable(f"PDF 文件的页面无法读取（{type(exc).__name__}）。请在 PDF 阅读器中“另存为”后再试。") from exc
+    if not any("text" in l for l in lines) and not any(any(c for r in l["table"] for c in r if c)
+                                                        for l in lines if "table" in l):
+        if chars:
+            raise Unreadable("PDF 中有文字，但读不出成行的文字（可能是文字被转成了曲线或字体没有嵌入编码）。"
                              "请找到报告的 Word 版或网页版。")
+        raise Unreadable("PDF 中没有文字（可能是扫描件或图片）。nianbao 只能读取有文字的 PDF；"
+                         "请找到报告的 Word 版或网页版。")
     _paragraphs(lines, blocks)
     if dropped:
         blocks.notes.append(f"删除了 PDF 中的 {dropped} 个页码")
     return numbered(blocks)
+
+
+def _lines(pdf) -> tuple[list[dict], int, int]:
+    """The text lines and the official tables of every page, in reading order; the number of page
+    numbers dropped; the number of characters seen."""
+    if len(pdf.pages) > MAX_PAGES:
+        raise Unreadable(f"PDF 有 {len(pdf.pages)} 页，超过 {MAX_PAGES} 页的上限，不像是一份年度报告。")
+    lines: list[dict] = []
+    dropped = chars = 0
+    for number, page in enumerate(pdf.pages, start=1):
+        chars += len(page.chars)
+        # Only a table whose rows carry an official table's labels is a table: a paragraph WPS drew in a
+        # box or shading, or a page-sized frame, is found as a "table" too, and its text is the report's.
+        tables = []
+        for t in page.find_tables():
+            rows = t.extract()
+            if carries_labels(rows):
+                tables.append((t, rows))
+        boxes = [t.bbox for t, _ in tables]
+
+        def outside(obj, boxes=boxes) -> bool:
+            if obj.get("object_type") != "char":
+                return True
+            cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+            return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+        source = page.filter(outside) if boxes else page
+        items = [("line", l["top"], l) for l in source.extract_text_lines(return_chars=True)]
+        items += [("table", t.bbox[1], rows) for t, rows in tables]
+        for kind, _, obj in sorted(items, key=lambda item: item[1]):
+            if kind == "table":
+                lines.append({"table": obj, "page": number})
+                continue
+            text = obj["text"]
+            if is_page_number(text):
+                dropped += 1
+                continue
+            line_chars = obj.get("chars") or []
+            size = max((c.get("size", 0) for c in line_chars), default=0)
+            lines.append({"text": text, "x0": obj["x0"], "x1": obj["x1"], "size": size, "page": number,
+                          "right": page.width})
+    return lines, dropped, chars
 
 
 def _unwrap(cell: str | None) -> str | None:

@@ -138,6 +138,7 @@ class _Builder:
             if (isinstance(item, Para) and isinstance(prev, Para) and item.broken and prev.broken
                     and len(prev.text) >= MIN_BROKEN_CHARS and prev.text[-1] not in TERMINAL
                     and not _is_text_row(prev) and not _is_text_row(item) and not self._structural(prev)
+                    and _numbers_line(prev) is None and _numbers_line(item) is None
                     and not self._structural(item) and not _LIST_START.match(item.text)
                     and not heading_of(item.text)):
                 self.note("IMP-EDIT", f"第 {prev.number} 段与第 {item.number} 段在原文中断开（分页或换行处），已接为一段："
@@ -266,7 +267,7 @@ class _Builder:
                     rows = _rows_in_text(paragraphs, h.table)
                     if rows:
                         grids[h.table].append(rows[0])
-                        paragraphs = [p for p in paragraphs if p not in rows[1]]
+                        paragraphs = [p for p in paragraphs if not any(p is u for u in rows[1])]
                 elif h.table:  # a header row the PDF's table finder left outside the table ("第二十条第（一）项")
                     paragraphs = [p for p in paragraphs if not _only_headers(p.text, h.table)]
                 self._paragraphs(("text", h.text_key), paragraphs)
@@ -429,8 +430,7 @@ class _Builder:
         if any(key(m, numbering=True) in numbered for m in fmt.FORMAT_2019_MARKERS):
             self.out.format_2019 = True
             return None
-        for table_key, words in (("t2", ("本年制发件数", "第二十条")), ("t3", ("申请人情况", "本年新收政府信息公开申请数量")),
-                                 ("t4", ("结果维持", "尚未审结"))):
+        for table_key, words in TABLE_WORDS:
             if any(key(w) in text for w in words):
                 return table_key
         if heading.table:
@@ -562,20 +562,62 @@ def _is_text_row(p: Para) -> bool:
     return bool(_TEXT_ROW.match(raw) and re.search(r"\s\d", raw))
 
 
+_NUMBERS_LINE = re.compile(r"^\s*\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?)*\s*$")
+_SENTENCE = re.compile(r"[。；！？]")
+MAX_LABEL_LINE = 60  # a label line of a copied table is short; a longer line is the report's text
+
+
+def _numbers_line(p: Para) -> list[str] | None:
+    """A line of numbers only: one cell per line (a PDF viewer's copy) or Table 四's unlabelled row."""
+    raw = (p.raw or p.text).replace("\n", " ")
+    return raw.split() if _NUMBERS_LINE.match(raw) else None
+
+
+def _label_line(p: Para, table_key: str) -> bool:
+    """A short line that is (part of) one of the table's row labels, not a sentence."""
+    text = p.text.replace("\n", "")
+    if _SENTENCE.search(text) or len(text) > MAX_LABEL_LINE:
+        return False
+    k = key(text)
+    if len(k) < 2:
+        return False
+    from .tables import row_specs
+    return any(s.leaf and (k in s.leaf or s.leaf in k) for s in row_specs(table_key))
+
+
 def _rows_in_text(paragraphs: list[Para], table_key: str) -> tuple[Grid, list[Para]] | None:
-    """A table copied from a PDF as lines of label and numbers separated by spaces ("规章 0 0 0")."""
-    found = [i for i, p in enumerate(paragraphs) if _is_text_row(p)]
-    if not found:
+    """A table copied as text: lines of a label and its numbers separated by spaces ("规章 0 0 0",
+    ``pdftotext -layout``, labels wrapped over lines), or one cell per line (a PDF viewer's copy: the label,
+    then its numbers one per line).  Numbers are taken in the order they stand; nothing is moved."""
+    numeric = [i for i, p in enumerate(paragraphs) if _is_text_row(p) or _numbers_line(p)]
+    if not numeric:
         return None
-    first = found[0]
-    while first > 0 and _only_headers(paragraphs[first - 1].text, table_key):
-        first -= 1  # the table's header lines ("第二十条第（一）项", "信息内容 本年制发件数 …")
-    used = paragraphs[first:found[-1] + 1]  # the header lines between the rows belong to the table too
-    rows = []
-    for p in used:
+    first, last = numeric[0], numeric[-1]
+    while first > 0 and (_only_headers(paragraphs[first - 1].text, table_key)
+                         or _label_line(paragraphs[first - 1], table_key)):
+        first -= 1  # the header lines ("第二十条第（一）项", "信息内容 本年制发件数 …") and the first label
+    rows: list[list[str]] = []
+    used: list[Para] = []
+    open_row = False  # the last row takes the numbers that follow one per line
+    for p in paragraphs[first:last + 1]:
         raw = (p.raw or p.text).replace("\n", " ").strip()
-        m = _TEXT_ROW.match(raw)
-        rows.append([m.group("label").strip()] + m.group("numbers").split() if m else [raw])
+        numbers = _numbers_line(p)
+        if numbers is not None:
+            if open_row and rows:
+                rows[-1].extend(numbers)
+            else:
+                rows.append(list(numbers))
+            open_row = len(numbers) == 1
+        elif _is_text_row(p):
+            m = _TEXT_ROW.match(raw)
+            rows.append([m.group("label").strip()] + m.group("numbers").split())
+            open_row = False
+        elif _SENTENCE.search(p.text) or len(p.text) > MAX_LABEL_LINE:
+            continue  # a sentence among the rows is the report's text, kept
+        else:
+            rows.append([raw])  # a header line, or a label (or part of one) whose numbers follow
+            open_row = not _only_headers(p.text, table_key)
+        used.append(p)
     return Grid(rows, positional=False, number=used[0].number, page=used[0].page), used
 
 
