@@ -155,10 +155,14 @@ RULES: tuple[Rule, ...] = (
          kind="rule_power",
          params={"paths": (("t2", "rules", "made"), ("t2", "rules", "repealed"), ("t2", "rules", "valid")),
                  # (pattern of the office's name, has rule-making power?): the first that matches decides;
-                 # a name that none matches has none.  A 县级市 cannot be told from a 设区的市 by its name: no warning.
-                 "decide": ((r"(省|自治区|北京市|天津市|上海市|重庆市)人民政府$", True),
+                 # None: the name does not tell (no warning); a name that none matches has none.  A 县级市
+                 # cannot be told from a 设区的市 by its name, nor a city named alone ("宿迁市"), and a
+                 # government's 办公厅/办公室 may report its government's 规章: no warning.
+                 "decide": ((r"(省|自治区|市|自治州|盟)(人民)?政府(办公厅|办公室)$", None),
+                            (r"^[^省区县旗镇乡]{1,10}(市|自治州|盟)$", None),
+                            (r"(省|自治区|北京市|天津市|上海市|重庆市)人民政府$", True),
                             (r"(区|县|旗|镇|乡|苏木)人民政府$|(街道|区|县)办事处$|(区|县|旗|镇|乡)政府$", False),
-                            (r"(市|自治州|盟)人民政府$", True),
+                            (r"(市|自治州|盟)(人民)?政府$", True),
                             (r"^(国务院|中华人民共和国)", True),
                             (r"^国家[^省市县区]+(局|委员会|署|部)$", True),
                             (r"^[^省市县区镇乡]{1,10}部$", True))}),

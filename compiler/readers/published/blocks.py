@@ -9,6 +9,19 @@ import re
 from dataclasses import dataclass, field
 
 MERGED = None  # a grid position covered by a merged cell (its text is at the merge's first position)
+# A table of a report is at most a page wide: no more columns than 0.4 cm ones on a landscape A4 page, and
+# no more cells than a hundred pages of them.  A merged cell spans at most that far; a table past the cell
+# limit (a file whose spans would grow it to gigabytes) is refused.
+MAX_COLUMNS = 64
+MAX_GRID_CELLS = 50_000
+
+
+def grid_too_large(what: str):
+    from ..sniff import Unreadable  # blocks is imported by every source; sniff only when refusing
+
+    return Unreadable(f"{what}中有一个表格超过 {MAX_GRID_CELLS} 个单元格（合并单元格的跨度异常大），"
+                      "不像是年度报告中的表格，可能是损坏或异常的文件，没有读取。请在 Word 或浏览器中打开后另存一份再试。",
+                      code="IMP-GRID")
 
 
 @dataclass
