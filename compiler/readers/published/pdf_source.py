@@ -83,11 +83,13 @@ def _lines(pdf) -> tuple[list[dict], int, int]:
         chars += len(page.chars)
         # Only a table whose rows carry an official table's labels is a table: a paragraph WPS drew in a
         # box or shading, or a page-sized frame, is found as a "table" too, and its text is the report's.
-        tables = []
+        tables, frames = [], []
         for t in page.find_tables():
             rows = t.extract()
             if carries_labels(rows):
                 tables.append((t, rows))
+            else:
+                frames.append(t.bbox)
         boxes = [t.bbox for t, _ in tables]
 
         def outside(obj, boxes=boxes) -> bool:
@@ -109,8 +111,11 @@ def _lines(pdf) -> tuple[list[dict], int, int]:
                 continue
             line_chars = obj.get("chars") or []
             size = max((c.get("size", 0) for c in line_chars), default=0)
+            cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+            frame = next(((number, i) for i, (x0, top, x1, bottom) in enumerate(frames)
+                          if x0 <= cx <= x1 and top <= cy <= bottom), None)
             lines.append({"text": text, "x0": obj["x0"], "x1": obj["x1"], "size": size, "page": number,
-                          "right": page.width})
+                          "right": page.width, "frame": frame})
     return lines, dropped, chars
 
 
@@ -123,8 +128,15 @@ def _paragraphs(lines: list[dict], blocks: Blocks) -> None:
     texts = [l for l in lines if "text" in l]
     sizes = sorted(round(l["size"]) for l in texts)
     body = sizes[len(sizes) // 2] or 12  # the median size is the body's
-    margin = min((l["x0"] for l in texts if round(l["size"]) == body), default=0)
-    right = max((l["x1"] for l in texts if round(l["size"]) == body), default=0)
+    # the text's left and right edges: the page's, or those of the box a line stands in (a box's lines are
+    # narrower than the page's)
+    edges: dict = {}
+    for l in texts:
+        if round(l["size"]) == body:
+            x0, x1 = edges.get(l["frame"], (l["x0"], l["x1"]))
+            edges[l["frame"]] = (min(x0, l["x0"]), max(x1, l["x1"]))
+    page_edges = edges.get(None) or (min((x0 for x0, _ in edges.values()), default=0),
+                                     max((x1 for _, x1 in edges.values()), default=0))
     current: Para | None = None
     previous: dict | None = None
     for line in lines:
@@ -134,13 +146,19 @@ def _paragraphs(lines: list[dict], blocks: Blocks) -> None:
             current = previous = None
             continue
         large = line["size"] >= body * 1.2
+        margin, right = edges.get(line.get("frame"), page_edges)
+        # a box begins or ends: a paragraph's end (a box going on over a page break goes on; its part on one
+        # page may lack the line that closes it, and is then no box)
+        framed = (previous is not None and previous.get("frame") != line.get("frame")
+                  and previous["page"] == line["page"])
         # the line before ended short: a paragraph's end — unless it ended mid-sentence because the next
         # word (a long number or web address) did not fit; a heading's line ends without punctuation
         short_end = previous is not None and previous["x1"] < right - body * 1.5 and current is not None and (
-            current.text.rstrip()[-1:] in ENDS or (len(current.text) <= 40 and "。" not in current.text))
+            current.text.rstrip()[-1:] in ENDS
+            or (len(current.text) <= 40 and "。" not in current.text and previous["x1"] < right - body * 4))
         starts = (current is None or previous is None
                   or line["x0"] > margin + body * 1.2  # first-line indent (or centred)
-                  or short_end
+                  or short_end or framed
                   or large != (previous["size"] >= body * 1.2))
         if large and previous is not None and previous["size"] >= body * 1.2 and current is not None:
             starts = False  # the title's lines
