@@ -11,7 +11,7 @@ from compiler import format2021 as fmt
 from compiler.model import Report, format_number
 from compiler.writers.content import lead_paragraphs
 
-SHAPES = ("tabs", "tabs-trailing", "bars", "lines", "layout")
+SHAPES = ("tabs", "tabs-trailing", "tabs-grid", "bars", "lines", "layout")
 TITLE_FORMS = ("one-line", "two-lines", "two-lines-spaced")
 WRAP = 12  # characters of a label per line in the layout shape
 
@@ -41,11 +41,28 @@ def table_rows(table: fmt.Table, report: Report, blank: set) -> list[tuple[list[
     return rows
 
 
+def grid_rows(table: fmt.Table, report: Report, blank: set) -> list[list[str]]:
+    """Every grid position of each row, a merged one as an empty field (Word's copy of a table)."""
+    rows = []
+    for r in sorted({c.row for c in table.cells}):
+        fields = [""] * table.n_cols
+        for c in table.cells:
+            if c.row == r:
+                if c.kind in ("input", "total"):
+                    fields[c.col] = "" if c.path in blank else format_number(report.get(c.path))
+                else:
+                    fields[c.col] = c.text
+        rows.append(fields)
+    return rows
+
+
 def _wrap(text: str) -> list[str]:
     return [text[i:i + WRAP] for i in range(0, len(text), WRAP)] or [""]
 
 
 def table_text(table: fmt.Table, report: Report, shape: str, blank: set) -> list[str]:
+    if shape == "tabs-grid":
+        return ["\t".join(fields) for fields in grid_rows(table, report, blank)]
     lines: list[str] = []
     for labels, values in table_rows(table, report, blank):
         if shape in ("tabs", "tabs-trailing"):

@@ -16,7 +16,7 @@ from io import BytesIO
 
 from ..sniff import Unreadable
 from .blocks import Blocks, Grid, Para, is_page_number, numbered
-from .tables import carries_labels
+from .tables import is_narrative_box
 
 MAX_PAGES = 60
 ENDS = "。！？；：…”’）」』!?;:)"  # what a paragraph ends with  # a report has 5–15 pages
@@ -86,7 +86,7 @@ def _lines(pdf) -> tuple[list[dict], int, int]:
         tables, frames = [], []
         for t in page.find_tables():
             rows = t.extract()
-            if carries_labels(rows):
+            if not is_narrative_box(rows):
                 tables.append((t, rows))
             else:
                 frames.append(t.bbox)

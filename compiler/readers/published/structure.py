@@ -16,7 +16,7 @@ from ...lead import DEFAULT_WEBSITE, standard_lead
 from ...model import Report, Section
 from .blocks import MERGED, Blocks, Grid, Para
 from .cjk import is_traditional, key, simplified, tidy
-from .tables import TABLE_WORDS, Note, SourceRow, carries_labels, header_keys, is_value_like, read_table
+from .tables import TABLE_WORDS, Note, SourceRow, header_keys, is_narrative_box, read_table
 
 # ---- what the parts of a report look like -------------------------------------------------------
 
@@ -139,11 +139,14 @@ class _Builder:
                     and len(prev.text) >= MIN_BROKEN_CHARS and prev.text[-1] not in TERMINAL
                     and not _is_text_row(prev) and not _is_text_row(item) and not self._structural(prev)
                     and _numbers_line(prev) is None and _numbers_line(item) is None
+                    and not any(_only_headers(x.text, t.key) for x in (prev, item) for t in fmt.TABLES)
                     and not self._structural(item) and not _LIST_START.match(item.text)
                     and not heading_of(item.text)):
                 self.note("IMP-EDIT", f"第 {prev.number} 段与第 {item.number} 段在原文中断开（分页或换行处），已接为一段："
                                       f"“…{prev.text[-8:]}”+“{item.text[:8]}…”", number=prev.number)
                 prev.text += item.text
+                if prev.written is not None:
+                    prev.written += item.written or item.text
                 continue
             out.append(item)
         return out
@@ -158,8 +161,12 @@ class _Builder:
         table — are the report's text: their cells become paragraphs, in reading order."""
         out: list = []
         changed = 0
+        traditional = is_traditional("".join(i.text for i in items if isinstance(i, Para)))
         for item in items:
-            if not isinstance(item, Grid) or carries_labels(item.rows):
+            rows = item.rows if isinstance(item, Grid) else None
+            if rows is not None and traditional:
+                rows = [[c if c is MERGED else simplified(c) for c in row] for row in rows]
+            if rows is None or not is_narrative_box(rows):
                 out.append(item)
                 continue
             changed += 1
@@ -269,7 +276,8 @@ class _Builder:
                         grids[h.table].append(rows[0])
                         paragraphs = [p for p in paragraphs if not any(p is u for u in rows[1])]
                 elif h.table:  # a header row the PDF's table finder left outside the table ("第二十条第（一）项")
-                    paragraphs = [p for p in paragraphs if not _only_headers(p.text, h.table)]
+                    paragraphs = [p for p in paragraphs if not _only_headers(p.text, h.table)
+                                  and not _ARTICLE.match(p.text.replace(" ", ""))]
                 self._paragraphs(("text", h.text_key), paragraphs)
         for table in fmt.TABLES:
             self._table(table, grids[table.key])
@@ -562,6 +570,7 @@ def _is_text_row(p: Para) -> bool:
     return bool(_TEXT_ROW.match(raw) and re.search(r"\s\d", raw))
 
 
+_ARTICLE = re.compile(r"^第二十条第[（(][一二三四五六七八九十]{1,2}[)）]项$")  # Table 二's section rows, any format
 _NUMBERS_LINE = re.compile(r"^\s*\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?)*\s*$")
 _SENTENCE = re.compile(r"[。；！？]")
 MAX_LABEL_LINE = 60  # a label line of a copied table is short; a longer line is the report's text

@@ -156,7 +156,9 @@ def read_table(table: fmt.Table, rows: list[SourceRow]) -> TableRead:
         if not has_numbers and any(cells):
             if all(key(c, numbering=True) in headers for c in cells if c and c.strip()):
                 continue  # a header row (also one repeated after a page break)
-            if not _matches(label_cells, specs):
+            # a label without numbers beside it: (part of) the next row's label — unless the row has its
+            # (blank) value cells and its full label
+            if not any(c is not MERGED for c in value_cells) or not _matches(label_cells, specs, exact=True):
                 pending.extend(c for c in label_cells if c)
                 continue
         labels = pending + [c for c in label_cells if c]
@@ -164,6 +166,10 @@ def read_table(table: fmt.Table, rows: list[SourceRow]) -> TableRead:
         if spec is None and pending:
             spec = _match([c for c in label_cells if c], specs)
         approximate = None
+        own = [c for c in label_cells if c]
+        if spec is not None and spec.leaf and not _matches(labels, specs, exact=True) \
+                and not _matches(own, specs, exact=True):
+            approximate = (own or labels)[-1].replace("\n", "")  # a part of the label ("3.危及三安全一稳")
         if spec is None and has_numbers:
             spec, approximate = _similar([c for c in label_cells if c] or labels, specs, seen)
         if spec is None:
@@ -213,8 +219,12 @@ def _split(table: fmt.Table, row: SourceRow, cells: list, vc: int) -> tuple[list
     return [c for c in cells[:start] if c], cells[start:]
 
 
-def _matches(label_cells: list, specs) -> bool:
-    return _match([c for c in label_cells if c], specs) is not None
+def _matches(label_cells: list, specs, exact: bool = False) -> bool:
+    labels = [c for c in label_cells if c]
+    if exact:
+        joined = "".join(key(c) for c in labels)
+        return any(s.leaf and joined.endswith(s.leaf) for s in specs)
+    return _match(labels, specs) is not None
 
 
 def _match(labels: list[str], specs: tuple[RowSpec, ...]) -> RowSpec | None:
@@ -378,3 +388,16 @@ def carries_labels(rows: list[list[str | None]]) -> bool:
         if labels and any(is_value_like(c) for c in present) and any(labels.endswith(leaf) for leaf in _all_leaves()):
             labelled += 1
     return labelled >= 2 or (labelled == 1 and len(rows) <= 3)
+
+
+def is_narrative_box(rows: list[list[str | None]]) -> bool:
+    """Text drawn as a table: it carries no official table's labels and is not tabular (most of its rows
+    hold one piece of text) — a boxed or shaded paragraph, a one-cell frame, a one-column layout table."""
+    if carries_labels(rows):
+        return False
+    filled = [[c for c in r if c and c.strip()] for r in rows]
+    filled = [r for r in filled if r]
+    if not filled:
+        return True
+    wide = sum(1 for r in filled if len(r) >= 2 and any(is_value_like(c) for c in r))
+    return wide * 2 < len(filled)
