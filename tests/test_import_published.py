@@ -553,3 +553,58 @@ def test_an_encrypted_pdf_says_it_needs_a_password(tmp_path, capsys):
     code, out, err = run_cli(capsys, "import", tmp_path / "加密.pdf", "-o", tmp_path / "x.xlsx")
     assert code == 2 and "密码" in out + err and "Pdfminer" not in out + err and "Traceback" not in err
     assert not (tmp_path / "x.xlsx").exists()
+
+
+# ---- the property: every number in its own cell, or blank with a note, never another number ---------
+
+from decimal import Decimal  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from published_shapes import SHAPES, TITLE_FORMS  # noqa: E402
+
+OFFICES = ("沙坡头区永康镇人民政府", "江苏省宿迁市宿豫区人民政府办公室", "某县市场监督管理局", "某市人民政府")
+TABLE_ERRORS = ("IMP-CELL", "IMP-MISSING", "IMP-ROW", "IMP-TABLE")
+PATHS = tuple(fmt.VALUE_CELLS)
+
+
+@st.composite
+def published(draw):
+    report = read_report(EXAMPLE_JSON).report
+    name = draw(st.sampled_from(OFFICES))
+    report.office.update(name=name, report_name=name, short_name="")
+    report.text["lead"] = []  # the standard lead, which names the office
+    report.year = draw(st.integers(2019, 2026))
+    blank = set()
+    for path in PATHS:
+        kind = fmt.VALUE_CELLS[path][1].value_kind
+        if kind == fmt.COUNT:
+            value = draw(st.one_of(st.just(0), st.integers(0, 3), st.integers(0, 2000)))
+        else:
+            value = draw(st.sampled_from((Decimal("0"), Decimal("1.5"), Decimal("12.25"))))
+        report.numbers[path] = value
+        if value == 0 and draw(st.integers(0, 4)) == 0:
+            blank.add(path)  # published as an empty cell
+    return report, blank
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=published(), shape=st.sampled_from(SHAPES), title=st.sampled_from(TITLE_FORMS))
+def test_every_number_comes_back_in_its_cell_or_blank_with_a_note(tmp_path, case, shape, title):
+    report, blank = case
+    path = tmp_path / "r.txt"
+    path.write_text(report_text(report, shape, title, blank), encoding="utf-8")
+    result = read_report(path)
+    assert result.report.year == report.year
+    assert result.report.office["name"] == report.office["name"]
+    noted = {f.sheet for f in result.findings if f.code in TABLE_ERRORS}
+    for p in PATHS:
+        got, want = result.report.numbers[p], report.numbers[p]
+        if got is None:
+            assert fmt.TABLES_BY_KEY[p[0]].name in noted, (p, want, shape)
+        else:
+            assert got == want, (p, got, want, shape)
+    for p in blank:  # a blank imported as 0 is said to be one
+        if result.report.numbers[p] == 0:
+            assert any(f.code == "IMP-BLANK" and fmt.labels(p)[1] in f.message for f in result.findings), p
