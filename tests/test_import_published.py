@@ -236,6 +236,17 @@ def test_a_two_line_title_in_text(tmp_path, capsys, second):
     assert code == 0, out
 
 
+def test_a_web_pages_crumbs_are_not_taken_for_the_first_title_line(tmp_path):
+    text = REFERENCE_TXT.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line.strip())
+    path = tmp_path / "r.txt"
+    path.write_text(text.replace(first, f"首页 > 政务公开 > 年度报告\n{NAME}\n2021 年政府信息公开工作年度报告", 1),
+                    encoding="utf-8")
+    result = read_report(path)
+    assert result.report.to_json() == EXAMPLE
+    assert any("标题之前的 1 段文字没有导入" in f.message and "首页" in f.message for f in of(result, "IMP-TEXT"))
+
+
 def test_a_two_line_title_in_word_with_a_long_office_name(tmp_path):
     data = example_data()
     data["office"].update(name="江苏省宿迁市宿豫区人民政府办公室", report_name="江苏省宿迁市宿豫区人民政府办公室")

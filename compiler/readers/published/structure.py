@@ -16,7 +16,7 @@ from ...lead import DEFAULT_WEBSITE, standard_lead
 from ...model import Report, Section
 from .blocks import MERGED, Blocks, Grid, Para
 from .cjk import is_traditional, key, simplified, tidy
-from .tables import TABLE_WORDS, Note, SourceRow, header_keys, is_narrative_box, read_table
+from .tables import TABLE_WORDS, Note, SourceRow, header_keys, is_narrative_box, read_table, row_specs
 
 # ---- what the parts of a report look like -------------------------------------------------------
 
@@ -109,7 +109,6 @@ def _where(para: Para) -> str:
 class _Builder:
     def __init__(self, blocks: Blocks):
         self.blocks = blocks
-        self.traditional = False
         self.out = Imported(Report.empty())
         self.report = self.out.report
         self.report.numbers = {p: None for p in fmt.VALUE_CELLS}
@@ -191,7 +190,6 @@ class _Builder:
         sample = "".join(i.text for i in items if isinstance(i, Para))
         if not is_traditional(sample):
             return
-        self.traditional = True
         for item in items:
             if isinstance(item, Para):
                 item.written, item.text = item.text, simplified(item.text)
@@ -206,9 +204,8 @@ class _Builder:
         out: list = []
         for item in items:
             if isinstance(item, Para) and heading_of(item.text) is None:
-                split = _run_in(item.text)
-                if split:
-                    cut = split
+                cut = _run_in(item.text)
+                if cut:
                     head = Para(item.text[:cut].strip(), item.number, item.page, item.broken, item.raw)
                     rest = Para(item.text[cut:].strip(), item.number, item.page, item.broken, "")
                     if item.written is not None:
@@ -482,6 +479,9 @@ def _title_match(text: str) -> re.Match | None:
     return None
 
 
+_NOT_TITLE = re.compile(r"[>＞|｜/:：]|发布|来源|时间|浏览|首页|当前位置")
+
+
 def _find_title(paragraphs: list[Para]) -> tuple[int, int, re.Match] | None:
     """(first paragraph, how many, match) of the title among the first paragraphs: on one line, broken
     over two or three (the office's name, then "2024 年政府信息公开工作年度报告"), or without a year."""
@@ -491,6 +491,8 @@ def _find_title(paragraphs: list[Para]) -> tuple[int, int, re.Match] | None:
             chunk = head[start:start + size]
             if len(chunk) < size:
                 break
+            if any(_NOT_TITLE.search(p.text) for p in chunk[:-1]):
+                continue  # a web page's crumbs or date line is no part of the title
             m = _title_match("".join(p.text.replace("\n", "") for p in chunk))
             if m:
                 return start, size, m
@@ -499,6 +501,8 @@ def _find_title(paragraphs: list[Para]) -> tuple[int, int, re.Match] | None:
             chunk = head[start:start + size]
             if len(chunk) < size:
                 break
+            if any(_NOT_TITLE.search(p.text) for p in chunk[:-1]):
+                continue
             plain = re.sub(r"\s+", "", "".join(p.text.replace("\n", "") for p in chunk))
             m = NO_YEAR_TITLE.match(plain)
             if m and len(plain) <= 80 and not re.search(r"[：:，,。；;！!？?]", m.group("name")):
@@ -590,7 +594,6 @@ def _label_line(p: Para, table_key: str) -> bool:
     k = key(text)
     if len(k) < 2:
         return False
-    from .tables import row_specs
     return any(s.leaf and (k in s.leaf or s.leaf in k) for s in row_specs(table_key))
 
 
