@@ -105,6 +105,30 @@ def test_a_wps_style_pdf_with_boxed_and_shaded_paragraphs_keeps_every_paragraph(
     assert code == 0, out + err
 
 
+def test_a_pdf_with_the_whole_report_in_a_page_sized_frame(tmp_path, soffice):
+    """Every page's text and tables inside one ruled frame: the table finder takes each page for one table
+    with the official tables' lines in it.  The paragraphs are read as text, the tables found inside."""
+    doc = Document(BytesIO(render_docx(example_report(tmp_path))))
+    body = doc.element.body
+    content = [el for el in body.iterchildren() if el.tag != qn("w:sectPr")]
+    frame = doc.add_table(rows=1, cols=1)
+    line = 'w:val="single" w:sz="12" w:space="0" w:color="000000"'
+    frame._tbl.tblPr.append(parse_xml(f'<w:tblBorders {W}>' + "".join(
+        f'<w:{s} {line}/>' for s in ("top", "left", "bottom", "right")) + '</w:tblBorders>'))
+    cell = frame.cell(0, 0)
+    cell._tc.remove(cell.paragraphs[0]._p)
+    content[0].addprevious(frame._tbl)
+    for el in content:
+        cell._tc.append(el)
+    cell._tc.append(parse_xml(f'<w:p {W}/>'))
+    doc.save(tmp_path / "整页框.docx")
+    pdf, log = convert_with_libreoffice(soffice, tmp_path / "整页框.docx", "pdf", tmp_path / "pdf")
+    result = read_report(pdf)
+    assert result.report.to_json() == EXAMPLE
+    assert len(narrative(result.report)) == 15
+    assert not serious(result), [f.human() for f in serious(result)]
+
+
 def test_a_docx_with_paragraphs_in_one_column_tables_reads_them_as_text(tmp_path):
     result = read_report(_boxed_docx(tmp_path))
     assert result.report.to_json() == EXAMPLE

@@ -72,6 +72,41 @@ def pdf_blocks(data: bytes) -> Blocks:
     return numbered(blocks)
 
 
+MIN_SENTENCE_CELL = 60  # characters: a cell this long with a full stop is a paragraph, not a table's label
+FRAME_INSET = 1.5  # points inside a frame's border: what is left of a table inside it
+
+
+def _holds_text(rows: list[list[str | None]]) -> bool:
+    """A found table that holds paragraphs or headings of the report: a page-sized frame round the text
+    and the official tables alike, which the table finder takes for one table with the tables' lines in it."""
+    from .structure import heading_of  # structure is the reader's next step; it does not import this
+
+    return any(c and ((len(c) >= MIN_SENTENCE_CELL and "。" in c)
+                      or any(heading_of(line) for line in c.split("\n") if line[:1] in "一二三四五六"))
+               for r in rows for c in r)
+
+
+def _inner_tables(page, bbox) -> list[tuple]:
+    """The official tables inside a frame: found again inside its border, the frame's sides given back as
+    the right and left edges of the tables that reach them."""
+    x0, top, x1, bottom = bbox
+    inside = page.crop((x0 + FRAME_INSET, top + FRAME_INSET, x1 - FRAME_INSET, bottom - FRAME_INSET))
+    found = []
+    for t in inside.find_tables({"explicit_vertical_lines": [x0 + FRAME_INSET + 0.1, x1 - FRAME_INSET - 0.1]}):
+        rows = t.extract()
+        if not is_narrative_box(rows) and not _holds_text(rows):
+            found.append((t, rows))
+    return found
+
+
+def _outermost(tables: list[tuple]) -> list[tuple]:
+    """A table found twice (once with its header, once without) is kept once, the larger."""
+    def within(t, o) -> bool:
+        return (o is not t and o.bbox[0] - 1 <= t.bbox[0] and o.bbox[1] - 1 <= t.bbox[1]
+                and t.bbox[2] <= o.bbox[2] + 1 and t.bbox[3] <= o.bbox[3] + 1)
+    return [(t, rows) for t, rows in tables if not any(within(t, o) for o, _ in tables)]
+
+
 def _lines(pdf) -> tuple[list[dict], int, int]:
     """The text lines and the official tables of every page, in reading order; the number of page
     numbers dropped; the number of characters seen."""
@@ -86,10 +121,14 @@ def _lines(pdf) -> tuple[list[dict], int, int]:
         tables, frames = [], []
         for t in page.find_tables():
             rows = t.extract()
-            if not is_narrative_box(rows):
-                tables.append((t, rows))
-            else:
+            if is_narrative_box(rows):
                 frames.append(t.bbox)
+            elif _holds_text(rows):  # a frame round the text and the tables alike: the tables inside it
+                frames.append(t.bbox)
+                tables += _inner_tables(page, t.bbox)
+            else:
+                tables.append((t, rows))
+        tables = _outermost(tables)
         boxes = [t.bbox for t, _ in tables]
 
         def outside(obj, boxes=boxes) -> bool:

@@ -275,6 +275,11 @@ class _Builder:
                 elif h.table:  # a header row the PDF's table finder left outside the table ("第二十条第（一）项")
                     paragraphs = [p for p in paragraphs if not _only_headers(p.text, h.table)
                                   and not _ARTICLE.match(p.text.replace(" ", ""))]
+                    # a table's last row on a page whose ruling the finder did not close ("行政许可 0")
+                    rows = _rows_in_text([p for p in paragraphs if _is_text_row(p)], h.table)
+                    if rows:
+                        grids[h.table].append(rows[0])
+                        paragraphs = [p for p in paragraphs if not any(p is u for u in rows[1])]
                 self._paragraphs(("text", h.text_key), paragraphs)
         for table in fmt.TABLES:
             self._table(table, grids[table.key])
