@@ -101,6 +101,7 @@ def test_a_wps_style_pdf_with_boxed_and_shaded_paragraphs_keeps_every_paragraph(
     assert result.report.office["email"] == "ykzzfbgs@163.com" and result.report.office["postcode"] == "755000"
     assert not serious(result), [f.human() for f in serious(result)]
     assert not any("表格" in f.message and "没有导入" in f.message for f in result.findings)
+    assert any("方框、底纹" in f.message and "已按正文导入" in f.message for f in of(result, "IMP-EDIT"))
     code, out, err = run_cli(capsys, "import", pdf, "-o", tmp_path / "x.json")
     assert code == 0, out + err
 

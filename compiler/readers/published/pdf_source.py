@@ -52,7 +52,7 @@ def pdf_blocks(data: bytes) -> Blocks:
         raise Unreadable(f"PDF 文件无法读取（{type(exc).__name__}）。") from exc
     try:
         with pdf:
-            lines, dropped, chars = _lines(pdf)
+            lines, dropped, chars, framed = _lines(pdf)
     except Unreadable:
         raise
     except Exception as exc:  # a page pdfminer cannot lay out
@@ -69,6 +69,8 @@ def pdf_blocks(data: bytes) -> Blocks:
     _paragraphs(lines, blocks)
     if dropped:
         blocks.notes.append(f"删除了 PDF 中的 {dropped} 个页码")
+    if framed:
+        blocks.notes.append(f"PDF 中有 {framed} 处文字排在方框、底纹或边框中（不是表二、表三、表四），已按正文导入")
     return numbered(blocks)
 
 
@@ -107,13 +109,13 @@ def _outermost(tables: list[tuple]) -> list[tuple]:
     return [(t, rows) for t, rows in tables if not any(within(t, o) for o, _ in tables)]
 
 
-def _lines(pdf) -> tuple[list[dict], int, int]:
+def _lines(pdf) -> tuple[list[dict], int, int, int]:
     """The text lines and the official tables of every page, in reading order; the number of page
-    numbers dropped; the number of characters seen."""
+    numbers dropped, of characters seen, and of boxes whose text was read as text."""
     if len(pdf.pages) > MAX_PAGES:
         raise Unreadable(f"PDF 有 {len(pdf.pages)} 页，超过 {MAX_PAGES} 页的上限，不像是一份年度报告。")
     lines: list[dict] = []
-    dropped = chars = 0
+    dropped = chars = framed = 0
     for number, page in enumerate(pdf.pages, start=1):
         chars += len(page.chars)
         # Only a table whose rows carry an official table's labels is a table: a paragraph WPS drew in a
@@ -129,6 +131,7 @@ def _lines(pdf) -> tuple[list[dict], int, int]:
             else:
                 tables.append((t, rows))
         tables = _outermost(tables)
+        framed += len(frames)
         boxes = [t.bbox for t, _ in tables]
 
         def outside(obj, boxes=boxes) -> bool:
@@ -155,7 +158,7 @@ def _lines(pdf) -> tuple[list[dict], int, int]:
                           if x0 <= cx <= x1 and top <= cy <= bottom), None)
             lines.append({"text": text, "x0": obj["x0"], "x1": obj["x1"], "size": size, "page": number,
                           "right": page.width, "frame": frame})
-    return lines, dropped, chars
+    return lines, dropped, chars, framed
 
 
 def _unwrap(cell: str | None) -> str | None:
