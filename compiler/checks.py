@@ -174,8 +174,9 @@ def _rule_power(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
     name = r.report.office.get("name", "")
     if not name:
         return
-    if next((power for pattern, power in rule.params["decide"] if re.search(pattern, name)), False):
-        return
+    power = next((power for pattern, power in rule.params["decide"] if re.search(pattern, name)), False)
+    if power is None or power:
+        return  # it has rule-making power, or its name does not tell
     for path in rule.params["paths"]:
         value = r.report.numbers.get(path)
         if value:

@@ -101,6 +101,15 @@ RULES: tuple[Rule, ...] = (
     Rule("IMP-CELL", E, "表格中的数无法导入", BASIS_FORMAT,
          "单元格里不是数字（如“三件”），或者一行中的数比格式中的列少、又无法确定空格是哪一列。这些数没有导入。",
          stage="read"),
+    Rule("IMP-LABEL", W, "表格行的标签与格式不完全相同", BASIS_FORMAT,
+         "表格中有一行的标签有错字或是简写（如“2.其他法律行政止公开”“1.逾期不补正”），只与格式中的一行相近，"
+         "nianbao 按这一行导入了它的数字。请核对是不是这一行。", stage="read"),
+    Rule("IMP-YEAR", E, "找不到报告年度", BASIS_FORMAT,
+         "标题中找不到报告年度（“2024年政府信息公开工作年度报告”）。年度没有导入，需要手工填写；"
+         "跨年度检查和生成下一年度填报表都要用到它。", stage="read"),
+    Rule("IMP-GRID", E, "表格大到不像年度报告", BASIS_FORMAT,
+         "文件中有一个表格的单元格数远超年度报告的任何表格（合并单元格的跨度异常大，可能是损坏或恶意的文件），"
+         "nianbao 没有读取这个文件。", stage="read"),
     Rule("IMP-BLANK", I, "表格中的空格按 0 导入", BASIS_FORMAT,
          "已发布的表格中这个单元格是空的（或填了“/”“—”“无”）。格式要求没有发生的事项填 0，"
          "nianbao 按 0 导入，并在这里说明。", stage="read"),
@@ -148,10 +157,14 @@ RULES: tuple[Rule, ...] = (
          kind="rule_power",
          params={"paths": (("t2", "rules", "made"), ("t2", "rules", "repealed"), ("t2", "rules", "valid")),
                  # (pattern of the office's name, has rule-making power?): the first that matches decides;
-                 # a name that none matches has none.  A 县级市 cannot be told from a 设区的市 by its name: no warning.
-                 "decide": ((r"(省|自治区|北京市|天津市|上海市|重庆市)人民政府$", True),
+                 # None: the name does not tell (no warning); a name that none matches has none.  A 县级市
+                 # cannot be told from a 设区的市 by its name, nor a city named alone ("宿迁市"), and a
+                 # government's 办公厅/办公室 may report its government's 规章: no warning.
+                 "decide": ((r"(省|自治区|市|自治州|盟)(人民)?政府(办公厅|办公室)$", None),
+                            (r"^[^省区县旗镇乡]{1,10}(市|自治州|盟)$", None),
+                            (r"(省|自治区|北京市|天津市|上海市|重庆市)人民政府$", True),
                             (r"(区|县|旗|镇|乡|苏木)人民政府$|(街道|区|县)办事处$|(区|县|旗|镇|乡)政府$", False),
-                            (r"(市|自治州|盟)人民政府$", True),
+                            (r"(市|自治州|盟)(人民)?政府$", True),
                             (r"^(国务院|中华人民共和国)", True),
                             (r"^国家[^省市县区]+(局|委员会|署|部)$", True),
                             (r"^[^省市县区镇乡]{1,10}部$", True))}),
