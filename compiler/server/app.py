@@ -33,6 +33,7 @@ def create_app(settings: Settings, *, storage: Storage | None = None, mailer: Ma
     """The app serving the data folder of ``settings``; the tests pass their own storage, mailer and engine."""
     app = Flask(__name__, static_folder="static", static_url_path="/static")
     app.jinja_env.undefined = StrictUndefined
+    app.json.ensure_ascii = False  # Chinese as it is, for people reading the API
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=MAX_FILE + 1024 * 1024,  # one file and its form fields
