@@ -163,7 +163,7 @@ def cmd_roster(args) -> int:
     rows = read_roster(Path(args.roster))
     engine = _engine(settings)
     with Session(engine) as s:
-        accounts = apply_roster(s, UserService(s), rows)
+        accounts = apply_roster(s, UserService(s, settings.argon2), rows)
     engine.dispose()
     created = sum(1 for a in accounts if a.created)
     if args.format == "json":

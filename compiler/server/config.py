@@ -13,6 +13,9 @@
     [mail]
     from = "gkb@example.gov.cn"
 
+    [argon2]                   # optional: the password hash's cost (argon2-cffi's defaults when absent)
+    time_cost = 3
+
 No workflow reads this file: it is the server's own, and ``compiler.config`` keeps its meaning for
 ``nianbao send``."""
 
@@ -32,6 +35,7 @@ SETTINGS_FILE = "server.toml"
 DB_FILE = "nianbao.sqlite3"
 FILES_DIR = "files"
 WORK_DIR = "tmp"
+ARGON2_KEYS = ("time_cost", "memory_cost", "parallelism")
 
 
 class SettingsError(UserError):
@@ -118,12 +122,16 @@ def load_settings(folder: Path, database: str | None = None) -> Settings:
             deadline = date.fromisoformat(str(data["deadline"]))
         except ValueError:
             raise SettingsError(f"设置文件 {path} 中的 deadline 应为日期，如 2022-01-15") from None
+    argon2 = data.get("argon2", {})
+    if not isinstance(argon2, dict) or any(k not in ARGON2_KEYS or not isinstance(v, int) for k, v in argon2.items()):
+        raise SettingsError(f"设置文件 {path} 中的 [argon2] 只能有 {'、'.join(ARGON2_KEYS)}，值为整数")
     for section in ("smtp", "mail"):
         if section in data and not isinstance(data[section], dict):
             raise SettingsError(f"设置文件 {path} 中的 {section} 应为一节（[{section}]）")
     return Settings(folder=folder, area=str(data.get("area", "") or ""), year=year, secret_key=key,
                     database=database if database is not None else str(data.get("database", "") or ""),
-                    deadline=deadline, smtp=dict(data.get("smtp", {})), mail=dict(data.get("mail", {})))
+                    deadline=deadline, smtp=dict(data.get("smtp", {})), mail=dict(data.get("mail", {})),
+                    argon2=dict(argon2))
 
 
 def set_year(settings: Settings, year: int) -> None:
