@@ -13,7 +13,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import __version__
 from ..uploads import MAX_FILE
-from . import db, errors
+from .db import init_app as init_db
+from .db import make_engine, upgrade
+from .db import session as db_session
+from .errors import init_app as init_errors
 from .config import Settings
 from .mailer import Mailer, mailer_for
 from .storage import FileStore, Storage
@@ -51,10 +54,10 @@ def create_app(settings: Settings, *, storage: Storage | None = None, mailer: Ma
     if settings.behind_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)
 
-    engine = engine if engine is not None else db.make_engine(settings.database_url)
+    engine = engine if engine is not None else make_engine(settings.database_url)
     if migrate:
-        db.upgrade(engine)
-    db.init_app(app, engine)
+        upgrade(engine)
+    init_db(app, engine)
     store = storage if storage is not None else FileStore(settings.files)
     if isinstance(store, FileStore):
         store.sweep()  # temporary files a killed server left behind
@@ -64,7 +67,7 @@ def create_app(settings: Settings, *, storage: Storage | None = None, mailer: Ma
     _login_manager(app)
     csrf = CSRFProtect(app)
     _limits(app)
-    errors.init_app(app)
+    init_errors(app)
 
     from .accounts.views import bp as accounts_bp
     from .audit.views import bp as audit_bp
@@ -112,7 +115,7 @@ def _login_manager(app: Flask) -> None:
         from .accounts.models import User
         if not user_id.isdigit():
             return None
-        user = db.session().get(User, int(user_id))
+        user = db_session().get(User, int(user_id))
         return user if user is not None and user.active else None
 
 

@@ -104,10 +104,10 @@ def _say(text: str) -> None:
 
 
 def _engine(settings):
-    from . import db
-    engine = db.make_engine(settings.database_url)
+    from .db import make_engine, upgrade
+    engine = make_engine(settings.database_url)
     try:
-        db.upgrade(engine)
+        upgrade(engine)
     except Exception as exc:  # the database cannot be reached or migrated: say which and why
         from sqlalchemy.exc import SQLAlchemyError
         if isinstance(exc, SQLAlchemyError):
@@ -209,7 +209,7 @@ def cmd_run(args) -> int:
     from waitress.server import create_server
 
     from ..uploads import MAX_FILE
-    from . import create_app
+    from .app import create_app
     from .config import load_settings
 
     settings = load_settings(Path(args.folder), args.db)

@@ -100,12 +100,3 @@ def session() -> Session:
         g.db = current_app.extensions["nianbao_db"]()
     return g.db
 
-
-def metadata() -> MetaData:
-    """Every domain's tables (importing the models registers them on ``Model.metadata``)."""
-    from .accounts import models as _accounts  # noqa: F401
-    from .audit import models as _audit  # noqa: F401
-    from .offices import models as _offices  # noqa: F401
-    from .submissions import models as _submissions  # noqa: F401
-
-    return Model.metadata

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from .. import db
+from ..db import session as db_session
 from ..audit.services import record
 from ..authnz import Role, permission_required
 from ..db import utcnow
@@ -19,7 +19,7 @@ FAILED = "用户名或密码不对。"
 
 
 def user_service() -> UserService:
-    return UserService(db.session(), current_app.config["NIANBAO_SETTINGS"].argon2)
+    return UserService(db_session(), current_app.config["NIANBAO_SETTINGS"].argon2)
 
 
 def login_username() -> str:
@@ -31,7 +31,7 @@ def login_username() -> str:
 
 def _log_in(username: str, password: str):
     """The user, logged in (session renewed), or None; both written to the audit log."""
-    s = db.session()
+    s = db_session()
     user = user_service().authenticate(username, password)
     if user is None:
         record(s, "登录失败", username[:80], user=None)
@@ -71,7 +71,7 @@ def login():
 @bp.post("/logout")
 def logout():
     if current_user.is_authenticated:
-        s = db.session()
+        s = db_session()
         record(s, "退出")
         s.commit()
     logout_user()
@@ -95,7 +95,7 @@ def password():
 
 
 def _change(old: str, new: str) -> None:
-    s = db.session()
+    s = db_session()
     user_service().change_password(current_user, old, new)
     record(s, "修改密码")
     s.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from compiler.server.db import metadata
+from compiler.server.models import metadata
 
 config = context.config
 engine = config.attributes["engine"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 
-from .. import db
+from ..db import session as db_session
 from ..audit.services import record
 from ..authnz import Permissions, permission_required
 from ..submissions.forms import ActionForm
@@ -24,23 +24,23 @@ def _settings():
 def roster():
     settings = _settings()
     form = FilterForm(request.args)
-    states = office_states(db.session(), settings.year)
+    states = office_states(db_session(), settings.year)
     shown = [s for s in states if (not form.state.data or s.state == form.state.data)
              and (not form.q.data or form.q.data.strip() in s.office.name)]
-    return render_template("server/roster.html.j2", states=shown, progress=progress(db.session(), settings.year),
+    return render_template("server/roster.html.j2", states=shown, progress=progress(db_session(), settings.year),
                            form=form, action_form=ActionForm(), total=len(states))
 
 
 @bp.get("/api/progress")
 @permission_required(Permissions.ProgressRead)
 def api_progress():
-    return jsonify(progress(db.session(), _settings().year))
+    return jsonify(progress(db_session(), _settings().year))
 
 
 def send_reminders() -> str:
     settings = _settings()
     mailer = current_app.extensions["nianbao_mailer"]
-    s = db.session()
+    s = db_session()
     missing = [st.office for st in office_states(s, settings.year) if st.state == MISSING]
     if not missing:
         return "所有机关都已报送，没有发送提醒。"

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, flash, jsonify, redirect, re
 from flask_login import current_user
 
 from ...diagnostics import Severity
-from .. import db
+from ..db import session as db_session
 from ..authnz import Permissions, has_permission, permission_required
 from .forms import ActionForm, ReturnForm, UploadForm
 from .models import STATES, Submission
@@ -24,7 +24,7 @@ READ = (Permissions.SubmissionsReadOwn, Permissions.SubmissionsReadAll)
 
 def service() -> SubmissionService:
     ext = current_app.extensions
-    return SubmissionService(db.session(), current_app.config["NIANBAO_SETTINGS"], ext["nianbao_storage"],
+    return SubmissionService(db_session(), current_app.config["NIANBAO_SETTINGS"], ext["nianbao_storage"],
                              ext["nianbao_mailer"])
 
 
@@ -199,8 +199,8 @@ def api_summary(kind: str):
     from ..audit.services import record
 
     data, name = service().summary(kind)
-    record(db.session(), "下载汇总", f"汇总.{kind}")
-    db.session().commit()
+    record(db_session(), "下载汇总", f"汇总.{kind}")
+    db_session().commit()
     return send_bytes(data, name, kind)
 
 
