@@ -58,8 +58,9 @@ def stop(proc: subprocess.Popen) -> None:
 class Client:
     """A script's session: cookies, the CSRF token, multipart uploads (urllib only)."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, timeout: float = 60):
         self.base = base
+        self.timeout = timeout
         self.opener = build_opener(HTTPCookieProcessor(CookieJar()))
         self.csrf = ""
 
@@ -67,7 +68,7 @@ class Client:
         request = Request(self.base + path, data=body, method=method,
                           headers={"Content-Type": content_type, "X-CSRF-Token": self.csrf})
         try:
-            with self.opener.open(request, timeout=30) as response:
+            with self.opener.open(request, timeout=self.timeout) as response:
                 return response.status, response.read()
         except HTTPError as exc:
             return exc.code, exc.read()

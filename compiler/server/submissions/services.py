@@ -3,7 +3,13 @@ uses (``pipeline.load`` / ``run_checks_on``), stored under its content hash, and
 next version; then reviewed (returned with a note, or accepted), rendered (``outputs.render_report``)
 and summed (``summary.summarize`` over the accepted versions).
 
-No request is read here: the views pass the uploaded file, the user and the settings in."""
+No request is read here: the views pass the uploaded file, the user and the settings in.
+
+Hooks for what comes next (not built here): a "与上年对比" view gets both reports from
+``last_year_report(office_id)`` and the stored version (``storage.path(sha256)`` → ``pipeline.load``) and
+hands them to the compare workflow; review decisions per finding (compiler/review.py) can key on a
+finding's position in ``Submission.findings`` (stored sorted, as ``nianbao check`` prints them) together
+with its ``code`` and ``cell``, in a table of their own that names ``submissions.id``."""
 
 from __future__ import annotations
 
@@ -103,7 +109,7 @@ class SubmissionService:
             if year != self.settings.year:
                 return Upload(None, [], f"{display} 是 {year if year is not None else '（未填写）'} 年度的报告，"
                                         f"本次收集的是 {self.settings.year} 年度：没有报送。请检查“基本信息”中的报告年度。")
-            run_checks_on(checked, self._last_year(user.office_id))
+            run_checks_on(checked, self.last_year_report(user.office_id))
             data = path.read_bytes()
             sha = self.storage.put(data)  # durable before the row that names it is committed
             submission = self._record(user, checked, display, suffix_of(path.name) or ".xlsx", sha, len(data))
@@ -111,7 +117,7 @@ class SubmissionService:
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
-    def _last_year(self, office_id: int):
+    def last_year_report(self, office_id: int):
         """Last year's accepted report of the office, for the cross-year checks (None when there is none)."""
         previous = self.db.scalar(select(Submission).where(
             Submission.office_id == office_id, Submission.year == self.settings.year - 1,

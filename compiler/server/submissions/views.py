@@ -14,7 +14,7 @@ from ...diagnostics import Severity
 from ..db import session as db_session
 from ..authnz import Permissions, has_permission, permission_required
 from .forms import ActionForm, ReturnForm, UploadForm
-from .models import STATES, Submission
+from .models import Submission
 from .services import MIMETYPES, RENDER_FORMATS, SubmissionService
 
 bp = Blueprint("submissions", __name__)
@@ -45,7 +45,7 @@ def send_bytes(data: bytes, filename: str, kind: str) -> Response:
 def as_json(s: Submission, findings: bool = False) -> dict:
     out = {"id": s.id, "office": s.office.name, "year": s.year, "version": s.version, "file": s.filename,
            "status": s.status, "check_status": s.check_status, "errors": s.errors, "warnings": s.warnings,
-           "note": s.note, "created_at": s.created_at.isoformat() + "Z",
+           "report_office": s.report_office, "note": s.note, "created_at": s.created_at.isoformat() + "Z",
            "reviewed_at": s.reviewed_at.isoformat() + "Z" if s.reviewed_at else None}
     if findings:
         out["findings"] = json.loads(s.findings)

@@ -8,7 +8,6 @@ import zipfile
 
 from docx import Document
 
-from conftest import EXAMPLE_XLSX
 from server.conftest import OFFICE_A, AuthActions
 
 
@@ -104,3 +103,13 @@ def test_accepted_reports_download_as_docx_and_as_a_zip(client, app):
     assert html.status_code == 200 and "<table" in html.get_data(as_text=True)
     with zipfile.ZipFile(io.BytesIO(client.get("/api/accepted.zip").data)) as z:
         assert z.namelist() == ["沙坡头区永康镇人民政府2021年政府信息公开工作年度报告.docx"]
+
+
+def test_a_file_of_another_office_name_is_kept_and_pointed_out(app, office_b_workbook):
+    office = AuthActions(app.test_client())
+    office.login()  # office A uploads office B's workbook
+    sid = office.upload(office_b_workbook).get_json()["id"]
+    page = office.client.get(f"/submissions/{sid}").get_data(as_text=True)
+    assert "文件中的机关名称是“沙坡头区教育局”" in page
+    own = office.upload().get_json()["id"]  # 中卫市沙坡头区永康镇人民政府 ⊃ 沙坡头区永康镇人民政府: the same office
+    assert "文件中的机关名称" not in office.client.get(f"/submissions/{own}").get_data(as_text=True)
