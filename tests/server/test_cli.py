@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLE_XLSX, ROOT, run_cli
+from server.conftest import free_port
 
 ROSTER = [("机关名称", "联系人", "邮箱"), ("沙坡头区永康镇人民政府", "张三", "yk@example.cn"),
           ("沙坡头区教育局", "李四", ""), ("沙坡头区 卫生健康局", "王五", "wj＠example.cn")]
@@ -170,3 +171,19 @@ def test_a_plain_nianbao_never_imports_the_servers_extra():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_init_and_roster_on_postgresql(capsys, tmp_path, postgres):
+    url = postgres.createdb(f"cli_{abs(hash(tmp_path)) % 10**8}").replace("postgresql+psycopg://", "postgresql://")
+    folder = _init(capsys, tmp_path, "--db", url)
+    assert f'database = "{url}"' in (folder / "server.toml").read_text(encoding="utf-8")
+    assert not (folder / "nianbao.sqlite3").exists()
+    code, out, err = run_cli(capsys, "server", "roster", folder, _roster_xlsx(tmp_path / "名单.xlsx"), "--format", "json")
+    assert code == 0, err
+    _log_in_with(folder, "jg002", json.loads(out)[1]["password"], must_change=True)
+
+
+def test_an_unreachable_database_is_said(capsys, tmp_path, shared_folder):
+    code, _, err = run_cli(capsys, "server", "roster", shared_folder, _roster_xlsx(tmp_path / "名单.xlsx"),
+                           "--db", f"postgresql://nobody@127.0.0.1:{free_port()}/none")
+    assert code == 2 and "无法打开数据库" in err and "Traceback" not in err
