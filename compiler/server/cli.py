@@ -240,19 +240,18 @@ def cmd_next_year(args) -> int:
     from sqlalchemy.orm import Session
 
     from ..fileio import atomic_write
-    from ..model import safe_filename
     from ..nextyear import next_year_workbook
     from ..pipeline import load
     from ..writers.workbook import workbook_bytes
     from .audit.models import AuditEntry
-    from .config import set_year
+    from .config import next_year_folder, next_year_workbook_path, set_year
     from .storage import FileStore
     from .submissions.services import SubmissionService
 
     settings = load_settings_for(args)
     engine = _engine(settings)
     store = FileStore(settings.files)
-    out = settings.folder / f"{settings.year + 1}年度填报表"
+    out = next_year_folder(settings, settings.year + 1)
     written = []
     with Session(engine) as s:
         accepted = SubmissionService(s, settings, store).accepted()
@@ -260,7 +259,7 @@ def cmd_next_year(args) -> int:
             checked = load(store.path(sub.sha256), sub.filename)
             if checked.result is None:  # pragma: no cover - it was readable when it was stored
                 continue
-            path = out / f"{safe_filename(sub.office.name)}{settings.year + 1}.xlsx"
+            path = next_year_workbook_path(settings, sub.office.name, settings.year + 1)
             atomic_write(path, workbook_bytes(next_year_workbook(checked.result.report)))
             written.append(path)
         from .offices.services import office_states
@@ -271,7 +270,8 @@ def cmd_next_year(args) -> int:
         s.commit()
     engine.dispose()
     set_year(settings, settings.year + 1)
-    _say(f"已开始 {settings.year} 年度：由已采用的报告生成了 {len(written)} 份填报表，在 {out}。")
+    _say(f"已开始 {settings.year} 年度：由已采用的报告生成了 {len(written)} 份填报表，在 {out}；"
+         "各机关登录后也可以下载自己的。请重新启动服务器（nianbao server run）。")
     if missing:
         _say(f"没有已采用报告的机关（{len(missing)} 个）从空白填报表开始：{'、'.join(missing[:20])}"
              + ("等" if len(missing) > 20 else ""))

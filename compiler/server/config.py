@@ -147,3 +147,13 @@ def set_year(settings: Settings, year: int) -> None:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
     settings.year = int(year)
+
+
+def next_year_folder(settings: Settings, year: int) -> Path:
+    """Where ``nianbao server next-year`` puts the workbooks it carries into ``year``."""
+    return settings.folder / f"{year}年度填报表"
+
+
+def next_year_workbook_path(settings: Settings, office_name: str, year: int) -> Path:
+    from ..model import safe_filename
+    return next_year_folder(settings, year) / f"{safe_filename(office_name)}{year}.xlsx"

@@ -137,8 +137,9 @@ def test_next_year_carries_each_accepted_report_into_next_years_workbook(capsys,
     from compiler.server.config import load_settings
 
     folder = _init(capsys, tmp_path)
-    _, out, _ = run_cli(capsys, "server", "roster", folder, _roster_xlsx(tmp_path / "名单.xlsx"), "--format", "json")
-    password = json.loads(out)[0]["password"]
+    _, out_accounts, _ = run_cli(capsys, "server", "roster", folder, _roster_xlsx(tmp_path / "名单.xlsx"),
+                                 "--format", "json")
+    password = json.loads(out_accounts)[0]["password"]
     app = create_app(load_settings(folder))
     client = app.test_client()
     csrf = client.post("/api/login", json={"username": "jg001", "password": password}).get_json()["csrf"]
@@ -160,6 +161,18 @@ def test_next_year_carries_each_accepted_report_into_next_years_workbook(capsys,
     assert report.year == 2022
     assert report.numbers[("t3", "carried_in", "total")] == last.numbers[("t3", "carried_out", "total")]
     assert "year = 2022" in (folder / "server.toml").read_text(encoding="utf-8")
+    # after the restart the office downloads it from its page
+    app = create_app(load_settings(folder))
+    client = app.test_client()
+    client.post("/api/login", json={"username": "jg001", "password": "new-password-21"})
+    assert "下载本机关 2022 年度的填报表" in client.get("/office").get_data(as_text=True)
+    assert client.get("/office/workbook.xlsx").data == made[0].read_bytes()
+    other = app.test_client()
+    other_password = json.loads(out_accounts)[1]["password"]
+    token = other.post("/api/login", json={"username": "jg002", "password": other_password}).get_json()["csrf"]
+    other.post("/api/password", json={"old": other_password, "new": "other-password-1"}, headers={"X-CSRF-Token": token})
+    assert other.get("/office/workbook.xlsx").status_code == 404  # nothing carried for office B
+    app.extensions["nianbao_engine"].dispose()
     assert "从空白填报表开始" in err and "沙坡头区教育局" in err
 
 

@@ -35,6 +35,7 @@ ROUTES = [
     ("POST", "/api/remind", {OWNER: 403, OTHER: 403, ADMIN: 200, ANON: 401}),
     ("POST", "/api/password", {OWNER: 422, OTHER: 422, ADMIN: 422, ANON: 401}),
     ("GET", "/office", {OWNER: 200, OTHER: 200, ADMIN: 403, ANON: 302}),
+    ("GET", "/office/workbook.xlsx", {OWNER: 404, OTHER: 404, ADMIN: 403, ANON: 302}),  # none carried here
     ("POST", "/office/upload", {OWNER: 302, OTHER: 302, ADMIN: 403, ANON: 302}),
     ("GET", f"/submissions/{S}", {OWNER: 200, OTHER: 404, ADMIN: 200, ANON: 302}),
     ("POST", f"/submissions/{S}/return", {OWNER: 403, OTHER: 403, ADMIN: 302, ANON: 302}),

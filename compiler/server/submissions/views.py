@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...diagnostics import Severity
@@ -68,9 +68,28 @@ def view_of(s: Submission) -> dict:
 @permission_required(Permissions.SubmissionsUpload)
 def office_home():
     settings = current_app.config["NIANBAO_SETTINGS"]
+    from ..config import next_year_workbook_path
+
     versions = service().list_for(current_user, settings.year)
+    carried = next_year_workbook_path(settings, current_user.office.name, settings.year).is_file()
     return render_template("server/office.html.j2", form=UploadForm(), versions=versions,
-                           latest=versions[0] if versions else None, result=None)
+                           latest=versions[0] if versions else None, result=None, carried=carried)
+
+
+@bp.get("/office/workbook.xlsx")
+@permission_required(Permissions.SubmissionsUpload)
+def next_year_workbook():
+    """This year's workbook of the office, carried from last year's accepted report (server next-year).
+
+    :raise 404: there is none (no accepted report last year, or next-year was not run)
+    """
+    from ..config import next_year_workbook_path
+
+    settings = current_app.config["NIANBAO_SETTINGS"]
+    path = next_year_workbook_path(settings, current_user.office.name, settings.year)
+    if not path.is_file():
+        abort(404)
+    return send_bytes(path.read_bytes(), path.name, "xlsx")
 
 
 @bp.post("/office/upload")
@@ -81,13 +100,13 @@ def upload_page():
     if not form.validate_on_submit():
         versions = service().list_for(current_user, settings.year)
         return render_template("server/office.html.j2", form=form, versions=versions,
-                               latest=versions[0] if versions else None, result=None), 400
+                               latest=versions[0] if versions else None, result=None, carried=False), 400
     result = service().submit(current_user, form.file.data)
     if result.submission is not None:
         return redirect(url_for("submissions.detail", submission_id=result.submission.id, uploaded=1))
     versions = service().list_for(current_user, settings.year)
     return render_template("server/office.html.j2", form=UploadForm(formdata=None), versions=versions,
-                           latest=versions[0] if versions else None, result=result), 422
+                           latest=versions[0] if versions else None, result=result, carried=False), 422
 
 
 @bp.get("/submissions/<int:submission_id>")
