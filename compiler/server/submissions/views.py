@@ -208,8 +208,13 @@ def api_accept(submission_id: int):
 @bp.get("/api/accepted.zip")
 @permission_required(Permissions.SummaryRead)
 def api_accepted_zip():
+    from ..audit.services import record
+
     settings = current_app.config["NIANBAO_SETTINGS"]
-    return send_bytes(service().accepted_zip(), f"{settings.area}{settings.year}年已采用的报告.zip", "zip")
+    data = service().accepted_zip()
+    record(db_session(), "下载已采用的报告", f"{settings.year} 年度")
+    db_session().commit()
+    return send_bytes(data, f"{settings.area}{settings.year}年已采用的报告.zip", "zip")
 
 
 @bp.get("/api/summary.<kind>")

@@ -8,6 +8,7 @@ import zipfile
 
 from docx import Document
 
+from conftest import EXAMPLE_XLSX
 from server.conftest import OFFICE_A, AuthActions
 
 
@@ -113,3 +114,39 @@ def test_a_file_of_another_office_name_is_kept_and_pointed_out(app, office_b_wor
     assert "文件中的机关名称是“沙坡头区教育局”" in page
     own = office.upload().get_json()["id"]  # 中卫市沙坡头区永康镇人民政府 ⊃ 沙坡头区永康镇人民政府: the same office
     assert "文件中的机关名称" not in office.client.get(f"/submissions/{own}").get_data(as_text=True)
+
+
+def test_without_libreoffice_the_pdf_is_refused_with_a_sentence(auth, monkeypatch):
+    import compiler.writers.pdf as pdf
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    auth.login()
+    sid = auth.upload().get_json()["id"]
+    response = auth.client.get(f"/api/submissions/{sid}/report.pdf")
+    assert response.status_code == 400 and "LibreOffice" in response.get_json()["error"]
+
+
+def test_a_bug_of_ours_is_a_sentence_not_a_traceback(auth, app, monkeypatch):
+    import compiler.server.submissions.services as services
+    monkeypatch.setattr(services, "load", lambda *a, **k: 1 / 0)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    auth.login()
+    response = auth.upload()
+    assert response.status_code == 500
+    assert "内部错误" in response.get_json()["error"] and "Traceback" not in response.get_data(as_text=True)
+    assert auth.client.get("/api/submissions").get_json() == []
+
+
+def test_the_page_upload_goes_to_the_findings_and_a_refusal_stays_on_the_page(app, tmp_path):
+    import re
+    client = app.test_client()
+    AuthActions(client).login()
+    page = client.get("/office").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    sent = client.post("/office/upload", data={"csrf_token": token, "file": (open(EXAMPLE_XLSX, "rb"), "永康镇.xlsx")})
+    assert sent.status_code == 302 and "/submissions/" in sent.headers["Location"]
+    shown = client.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "检查全部通过" in shown and "第 1 版" in shown
+    junk = tmp_path / "空.xlsx"
+    junk.write_bytes(b"")
+    refused = client.post("/office/upload", data={"csrf_token": token, "file": (open(junk, "rb"), "空.xlsx")})
+    assert refused.status_code == 400 and "是空的" in refused.get_data(as_text=True)
