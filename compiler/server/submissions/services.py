@@ -226,7 +226,9 @@ class SubmissionService:
     # ---- files
 
     def original(self, submission: Submission) -> tuple[bytes, str]:
-        return self.storage.get(submission.sha256), submission.filename
+        """The file as uploaded, under the name the office gave it (a workbook from a .zip: its own name)."""
+        from pathlib import PurePosixPath
+        return self.storage.get(submission.sha256), PurePosixPath(submission.filename).name
 
     def rendered(self, submission: Submission, kind: str) -> tuple[bytes, str]:
         """The report of ``submission`` as .docx, .html or .pdf (PDF: when LibreOffice is installed)."""

@@ -75,6 +75,9 @@ def test_a_zip_with_one_workbook_is_taken_and_a_zip_bomb_is_not(auth, tmp_path):
         z.write(EXAMPLE_XLSX, "永康镇.xlsx")
     body = auth.upload(good).get_json()
     assert body["status"] == "通过" and body["file"] == "报送.zip/永康镇.xlsx"
+    original = auth.client.get(f"/api/submissions/{body['id']}/file")
+    assert original.data == EXAMPLE_XLSX.read_bytes() and "%E6%B0%B8%E5%BA%B7%E9%95%87.xlsx" in original.headers[
+        "Content-Disposition"]
     bomb = tmp_path / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("a.xlsx", b"\0" * (30 * 1024 * 1024))
