@@ -1,6 +1,6 @@
 """Benchmark ``nianbao server run``: N offices log in and upload their workbook at the same moment.
 
-    .venv/bin/python bench/bench_server.py [-n 50] [--threads 8] [--db postgresql://…]
+    .venv/bin/python bench/bench_server.py [-n 50] [--threads 8] [--db postgresql://… | --postgres]
 
 Sets up a data folder with ``nianbao server init`` and ``roster`` (N offices), starts the server, has
 every office change its one-time password, then releases N threads at once, each logging in and
@@ -55,7 +55,22 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=50)
     parser.add_argument("--threads", type=int, default=8, help="the server's --threads")
     parser.add_argument("--db", default="", help="a database URL (default: SQLite in the data folder)")
+    parser.add_argument("--postgres", action="store_true",
+                        help="start a throwaway PostgreSQL cluster (as the tests do)")
     args = parser.parse_args()
+    cluster = None
+    if args.postgres:
+        from server.conftest import PostgresCluster
+        cluster = PostgresCluster(durable=True)
+        args.db = cluster.url
+    try:
+        return run(args)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def run(args) -> int:
     from compiler.cli import main as nianbao
 
     work = Path(tempfile.mkdtemp(prefix="bench-server-"))
@@ -128,7 +143,8 @@ def main() -> int:
     print(f"{args.n} offices, server --threads {args.threads}, {args.db.split(':')[0] if args.db else 'sqlite'}")
     print(f"answers: {sorted(set(answers.values()))} (201 = stored)")
     print(f"wall time for all {args.n} logins + uploads: {wall:.2f} s → {args.n / wall:.1f} submissions/s")
-    print(f"upload latency: median {statistics.median(uploads):.2f} s, p95 {p95(uploads):.2f} s, max {max(uploads):.2f} s")
+    print(f"upload latency: median {statistics.median(uploads):.2f} s, p95 {p95(uploads):.2f} s, "
+          f"max {max(uploads):.2f} s")
     print(f"login latency:  median {statistics.median(logins):.2f} s, p95 {p95(logins):.2f} s")
     print(f"lost or doubled: {lost or 'none'}; mixed up: {mixed or 'none'}")
     return 0 if not lost and not mixed and set(answers.values()) == {201} else 1

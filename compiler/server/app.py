@@ -128,7 +128,8 @@ def _limits(app: Flask) -> None:
                       headers_enabled=True)
     app.extensions["nianbao_limiter"] = limiter
     per_address = limiter.shared_limit(LOGIN_LIMIT, scope="login-address", deduct_when=_failed, methods=["POST"])
-    per_account = limiter.shared_limit(LOGIN_LIMIT, scope="login-account", key_func=lambda: "account:" + login_username(),
+    per_account = limiter.shared_limit(LOGIN_LIMIT, scope="login-account",
+                                       key_func=lambda: "account:" + login_username(),
                                        deduct_when=_failed, methods=["POST"])
     app.extensions["nianbao_login_limits"] = (per_address, per_account)
 

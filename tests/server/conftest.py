@@ -42,9 +42,10 @@ def free_port() -> int:
 
 
 class PostgresCluster:
-    """initdb + pg_ctl in a temporary folder; ``url`` names its database ``nianbao``."""
+    """initdb + pg_ctl in a temporary folder; ``url`` names its database ``nianbao``.  Without fsync
+    unless ``durable`` (the benchmark)."""
 
-    def __init__(self):
+    def __init__(self, durable: bool = False):
         self.folder = Path(tempfile.mkdtemp(prefix="nianbao-pg-"))
         self.port = free_port()
         self.as_user: list[str] = []
@@ -57,7 +58,8 @@ class PostgresCluster:
         self._run(str(PG_BIN / "initdb"), "-D", str(data), "-U", "nianbao", "--auth=trust", "-E", "UTF8",
                   "--locale=C.UTF-8")
         self._run(str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(self.folder / "log"), "-w", "-o",
-                  f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+                  f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+                  + ("" if durable else " -c fsync=off"), "start")  # the tests need no durability
         self._run(str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "nianbao", "nianbao")
         self.url = f"postgresql+psycopg://nianbao@127.0.0.1:{self.port}/nianbao"
 
@@ -205,7 +207,8 @@ def bad_workbook(tmp_path_factory) -> Path:
     """The example with a hand-typed wrong total in 表三 (two errors: T3-S1, T3-I1)."""
     from compiler import format2021 as fmt
     slot = fmt.SLOTS_BY_PATH[("t3", "new", "total")]
-    return edit_workbook(EXAMPLE_XLSX, tmp_path_factory.mktemp("bad") / "永康镇-有错.xlsx", {(slot.sheet, slot.address): 999})
+    return edit_workbook(EXAMPLE_XLSX, tmp_path_factory.mktemp("bad") / "永康镇-有错.xlsx",
+                         {(slot.sheet, slot.address): 999})
 
 
 @pytest.fixture(scope="session")
@@ -213,4 +216,5 @@ def office_b_workbook(tmp_path_factory) -> Path:
     """The example as office B's (its 机关名称 changed)."""
     from compiler import format2021 as fmt
     slot = fmt.SLOTS_BY_PATH[("office", "name")]
-    return edit_workbook(EXAMPLE_XLSX, tmp_path_factory.mktemp("b") / "教育局.xlsx", {(slot.sheet, slot.address): OFFICE_B})
+    return edit_workbook(EXAMPLE_XLSX, tmp_path_factory.mktemp("b") / "教育局.xlsx",
+                         {(slot.sheet, slot.address): OFFICE_B})

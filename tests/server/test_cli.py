@@ -170,7 +170,8 @@ def test_next_year_carries_each_accepted_report_into_next_years_workbook(capsys,
     other = app.test_client()
     other_password = json.loads(out_accounts)[1]["password"]
     token = other.post("/api/login", json={"username": "jg002", "password": other_password}).get_json()["csrf"]
-    other.post("/api/password", json={"old": other_password, "new": "other-password-1"}, headers={"X-CSRF-Token": token})
+    other.post("/api/password", json={"old": other_password, "new": "other-password-1"},
+               headers={"X-CSRF-Token": token})
     assert other.get("/office/workbook.xlsx").status_code == 404  # nothing carried for office B
     app.extensions["nianbao_engine"].dispose()
     assert "从空白填报表开始" in err and "沙坡头区教育局" in err

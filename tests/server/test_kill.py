@@ -64,7 +64,8 @@ def test_a_kill_during_uploads_loses_no_committed_submission_and_leaves_no_half_
         # and one upload that never finishes sending its body
         half = socket.create_connection(("127.0.0.1", port))
         body = report_json(99) * 50
-        half.sendall((f"POST /api/submissions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {len(body) + 200}\r\n"
+        half.sendall((f"POST /api/submissions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                      f"Content-Length: {len(body) + 200}\r\n"
                       "Content-Type: multipart/form-data; boundary=x\r\n\r\n").encode() + body[: len(body) // 2])
         time.sleep(1.5)
         proc.send_signal(signal.SIGKILL)

@@ -13,5 +13,6 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET that changes nothing
 
-    state = SelectField("状态", choices=[SelectChoice("", "全部")] + [SelectChoice(s, s) for s in OFFICE_STATES], default="")
+    state = SelectField("状态", choices=[SelectChoice("", "全部")] + [SelectChoice(s, s) for s in OFFICE_STATES],
+                        default="")
     q = StringField("机关名称")

@@ -13,7 +13,8 @@ def test_one_time_passwords_are_long_random_and_unambiguous():
     assert not set("".join(made)) & set("0O1lI")
 
 
-@pytest.mark.parametrize("new,old,said", [("short", "x", "至少 10 个字符"), ("same-password-1", "same-password-1", "不能与原密码相同"),
+@pytest.mark.parametrize("new,old,said", [("short", "x", "至少 10 个字符"),
+                                          ("same-password-1", "same-password-1", "不能与原密码相同"),
                                           ("jg001-password", "x", "不能含有用户名")])
 def test_a_weak_new_password_is_refused_with_the_reason(new, old, said):
     with pytest.raises(PasswordRefused, match=said):
