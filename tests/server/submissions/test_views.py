@@ -150,3 +150,17 @@ def test_the_page_upload_goes_to_the_findings_and_a_refusal_stays_on_the_page(ap
     junk.write_bytes(b"")
     refused = client.post("/office/upload", data={"csrf_token": token, "file": (open(junk, "rb"), "空.xlsx")})
     assert refused.status_code == 400 and "是空的" in refused.get_data(as_text=True)
+
+
+def test_the_docx_an_office_would_publish_is_taken_too(auth, tmp_path):
+    from compiler.outputs import render_report
+    from compiler.readers import read_report
+
+    docx = tmp_path / "永康镇2021年报告.docx"
+    docx.write_bytes(render_report(read_report(EXAMPLE_XLSX).report, ("docx",)).files[".docx"])
+    auth.login()
+    response = auth.upload(docx)
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["file"] == docx.name and body["year"] == 2021 and body["errors"] == 0
+    assert auth.client.get(f"/api/submissions/{body['id']}/file").data == docx.read_bytes()
