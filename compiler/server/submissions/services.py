@@ -237,6 +237,8 @@ class SubmissionService:
 
         if kind not in RENDER_FORMATS:
             abort(404)
+        if submission.errors:  # as compile without --force: a report with errors is not to be published
+            raise ReviewRefused(f"这一版有 {submission.errors} 处错误，没有生成报告。请改正后重新上传（原文件仍可下载）。")
         if kind == "pdf" and find_soffice() is None:
             raise UserError("服务器上没有安装 LibreOffice，不能生成 PDF；请下载 Word 版。")
         checked = load(self.storage.path(submission.sha256), submission.filename)

@@ -41,6 +41,8 @@ def test_each_upload_is_a_new_version_and_earlier_ones_stay(auth, bad_workbook):
     assert auth.client.get(f"/api/submissions/{first['id']}").get_json()["errors"] == 2
     original = auth.client.get(f"/api/submissions/{first['id']}/file")
     assert original.data == bad_workbook.read_bytes()
+    refused = auth.client.get(f"/api/submissions/{first['id']}/report.docx")  # as compile without --force
+    assert refused.status_code == 409 and "2 处错误" in refused.get_json()["error"]
 
 
 def test_an_unreadable_file_is_refused_with_the_readers_finding_and_not_kept(auth, tmp_path):
