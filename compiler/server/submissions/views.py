@@ -52,6 +52,12 @@ def as_json(s: Submission, findings: bool = False) -> dict:
     return out
 
 
+def formats_here() -> tuple[str, ...]:
+    """The report formats this server can make (PDF only with LibreOffice installed)."""
+    from ...writers.pdf import find_soffice
+    return RENDER_FORMATS if find_soffice() else tuple(f for f in RENDER_FORMATS if f != "pdf")
+
+
 def view_of(s: Submission) -> dict:
     """What the submission page shows: the findings grouped by sheet, the counts."""
     findings = json.loads(s.findings)
@@ -116,7 +122,7 @@ def detail(submission_id: int):
     review = has_permission(current_user, Permissions.SubmissionsReview)
     return render_template("server/submission.html.j2", **view_of(s), review=review, return_form=ReturnForm(),
                            action_form=ActionForm(), uploaded=request.args.get("uploaded") == "1",
-                           formats=RENDER_FORMATS)
+                           formats=formats_here())
 
 
 @bp.post("/submissions/<int:submission_id>/return")
@@ -127,7 +133,7 @@ def return_page(submission_id: int):
     form = ReturnForm()
     if not form.validate_on_submit():
         return render_template("server/submission.html.j2", **view_of(s), review=True, return_form=form,
-                               action_form=ActionForm(), uploaded=False, formats=RENDER_FORMATS), 400
+                               action_form=ActionForm(), uploaded=False, formats=formats_here()), 400
     flash(f"已退回 {s.office.name} 的第 {s.version} 版。" + svc.return_(s, form.note.data, current_user))
     return redirect(url_for("submissions.detail", submission_id=s.id))
 

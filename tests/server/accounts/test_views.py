@@ -145,3 +145,10 @@ def test_without_the_proxy_flag_forwarded_headers_are_not_trusted(app, db_sessio
                            headers={"X-Forwarded-For": "192.0.2.7"})
     from compiler.server.audit.models import AuditEntry
     assert db_session.query(AuditEntry).filter_by(action="登录").one().address == "127.0.0.1"
+
+
+def test_logging_out_ends_the_session(auth):
+    auth.login()
+    assert auth.client.get("/api/submissions").status_code == 200
+    assert auth.logout().status_code == 200
+    assert auth.client.get("/api/submissions").status_code == 401

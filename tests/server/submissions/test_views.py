@@ -125,6 +125,8 @@ def test_without_libreoffice_the_pdf_is_refused_with_a_sentence(auth, monkeypatc
     sid = auth.upload().get_json()["id"]
     response = auth.client.get(f"/api/submissions/{sid}/report.pdf")
     assert response.status_code == 400 and "LibreOffice" in response.get_json()["error"]
+    page = auth.client.get(f"/submissions/{sid}").get_data(as_text=True)
+    assert "report.docx" in page and "report.pdf" not in page  # the page offers what it can make
 
 
 def test_a_bug_of_ours_is_a_sentence_not_a_traceback(auth, app, monkeypatch):
