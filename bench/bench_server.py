@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -63,17 +64,18 @@ def main() -> int:
         from server.conftest import PostgresCluster
         cluster = PostgresCluster(durable=True)
         args.db = cluster.url
+    work = Path(tempfile.mkdtemp(prefix="bench-server-"))
     try:
-        return run(args)
+        return run(args, work)
     finally:
+        shutil.rmtree(work, ignore_errors=True)
         if cluster is not None:
             cluster.stop()
 
 
-def run(args) -> int:
+def run(args, work: Path) -> int:
     from compiler.cli import main as nianbao
 
-    work = Path(tempfile.mkdtemp(prefix="bench-server-"))
     names = [f"沙坡头区测试机关{n:03d}" for n in range(args.n)]
     (work / "pw.txt").write_text(ADMIN_PASSWORD + "\n", encoding="utf-8")
     folder = work / "dir"
