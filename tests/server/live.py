@@ -42,7 +42,10 @@ def start(folder: Path, port: int) -> subprocess.Popen:
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     line = proc.stdout.readline()
-    assert "已启动" in line, line
+    if "已启动" not in line:
+        proc.kill()
+        proc.wait()
+        raise AssertionError(f"the server did not start: {line!r}")
     return proc
 
 
@@ -95,7 +98,10 @@ def start(folder: Path, port: int) -> subprocess.Popen:
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     line = proc.stdout.readline()
-    assert "已启动" in line, line
+    if "已启动" not in line:
+        proc.kill()
+        proc.wait()
+        raise AssertionError(f"the server did not start: {line!r}")
     return proc
 
 
