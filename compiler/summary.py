@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UserError
 from .aggregate import DEFAULT_AREA, VALUE_PATHS, Totals
 from .outcomes import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, Item
+from .model import Report
 from .writers.summary import SUFFIXES, write_summary
 
 
@@ -39,6 +41,76 @@ def read_item(index: int, path: str, display: str) -> Item:
     return Item(index, display, state, office=report.office.get("name", ""), key=office_key(report),
                 year=report.year, errors=len(errors), first_error=first,
                 values=tuple(report.numbers.get(p) for p in VALUE_PATHS), summary=checked.result.summary)
+
+
+# ---- the work, without a console (the county server sums its accepted versions with it) ----------------
+
+
+class SummaryRefused(UserError):
+    """The files cannot be summed together (mixed years, one office twice, nothing to sum); the
+    message is for the user."""
+
+    status = 409
+
+
+@dataclass
+class Summed:
+    report: Report
+    included: list[Item]
+    excluded: list[tuple[Item, str]]
+
+    @property
+    def invalid_included(self) -> list[Item]:
+        return [i for i in self.included if i.state == STATUS_ERROR]
+
+
+def summarize(items: list[Item], area: str = "", include_invalid: bool = False) -> Summed:
+    """Sum already-read items as ``nianbao summary`` does (the same inclusion rules); raises
+    ``SummaryRefused``.  The command below prints the same refusals itself, in more detail."""
+    included: list[Item] = []
+    excluded: list[tuple[Item, str]] = []
+    for item in items:
+        if item.state == STATUS_UNREADABLE:
+            excluded.append((item, f"无法读取：{item.first_error}"))
+        elif item.year is None:
+            excluded.append((item, "报告年度为空，无法归入汇总年度"))
+        elif item.state == STATUS_ERROR and not include_invalid:
+            excluded.append((item, f"有 {item.errors} 处错误（如 {item.first_error}）"))
+        else:
+            included.append(item)
+    if any(i.summary for i in included) and not all(i.summary for i in included):
+        raise SummaryRefused("输入中既有机关的填报表，又有汇总表，一起汇总会重复计算。")
+    years = sorted({i.year for i in included})
+    if len(years) > 1:
+        raise SummaryRefused(f"这些文件的报告年度不同（{'、'.join(map(str, years))}），不能放在一起汇总。")
+    by_office: dict[str, list[Item]] = defaultdict(list)
+    for item in included:
+        if item.key:
+            by_office[item.key].append(item)
+    twice = [members[0].office for members in by_office.values() if len(members) > 1]
+    if twice:
+        raise SummaryRefused(f"同一机关有不止一份填报表（{'、'.join(twice)}），汇总会重复计算。")
+    if not included:
+        raise SummaryRefused("没有可以汇总的文件。")
+    totals = Totals()
+    for item in included:
+        totals.add(item.numbers())
+    return Summed(totals.report(included[0].year, area.strip() or DEFAULT_AREA), included, excluded)
+
+
+def summary_bytes(summed: Summed, suffix: str) -> bytes:
+    """The summary as .json, .xlsx or .docx bytes (what ``write_summary`` writes to a file)."""
+    from .aggregate import summary_note
+    from .writers.summary import summary_docx_bytes, summary_json, summary_workbook_bytes
+
+    if suffix == ".json":
+        return summary_json(summed.report).encode("utf-8")
+    if suffix == ".xlsx":
+        return summary_workbook_bytes(summed.report, summed.included, summed.excluded)
+    if suffix == ".docx":
+        note = summary_note(summed.report, len(summed.included), len(summed.excluded), len(summed.invalid_included))
+        return summary_docx_bytes(summed.report, note)
+    raise SummaryRefused(f"不支持的汇总格式 {suffix}")
 
 
 # ---- the command ------------------------------------------------------------------------------------
