@@ -281,4 +281,5 @@ class SubmissionService:
         items = [read_item(n, str(self.storage.path(s.sha256)), f"{s.office.name}/{s.filename}")
                  for n, s in enumerate(accepted)]
         summed = summarize(items, self.settings.area)
-        return summary_bytes(summed, "." + kind), f"{summed.report.report_name}{summed.report.year}年汇总.{kind}"
+        data, _notes = summary_bytes(summed, "." + kind)
+        return data, f"{summed.report.report_name}{summed.report.year}年汇总.{kind}"
