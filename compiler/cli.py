@@ -156,9 +156,11 @@ def cmd_fill(args) -> int:
         return EXIT_UNREADABLE
     r = checked.result
     structural = [f for f in r.findings if f.code in ("JSON-KEY", "FILE-FORMAT")]
-    if structural:
+    unfit = [f for f in r.findings if f.code == "VAL-FIT"]
+    if structural or unfit:
         _err(render_human(r.findings))
-        _err("JSON 的结构与数据模型不符，未生成工作簿（否则会丢失数据）。")
+        _err("JSON 的结构与数据模型不符，未生成工作簿（否则会丢失数据）。" if structural else
+             f"有 {len(unfit)} 个值超出工作簿能准确保存的范围（VAL-FIT），未生成工作簿（否则这些值会被改变）。")
         return EXIT_ERRORS
     _warn_only(r.findings)
     if r.raw:
