@@ -41,6 +41,7 @@ from .fileio import OutputError, atomic_write, atomic_write_all, check_writable,
 from .inputs import find_inputs, office_key
 from .parallel import jobs_for, progress_bar, run_parallel
 from .model import safe_filename
+from .names import shown_name
 from .outcomes import (FAILING, STATUS_DUPLICATE, STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, STATUSES,
                        Outcome)
 from .rules import finding
@@ -88,7 +89,8 @@ def process_file(index: int, path: str, display: str) -> Outcome:
     try:
         return _process(index, path, display)
     except Exception as exc:  # a bug or an unforeseen file must not end the batch
-        message = (f"处理这个文件时出现内部错误（{type(exc).__name__}：{exc}），未能检查。"
+        display = shown_name(display)
+        message = (f"处理这个文件时出现内部错误（{type(exc).__name__}：{shown_name(str(exc))[:200]}），未能检查。"
                    "请把这个文件发给 nianbao 的维护人员。")
         return Outcome(index, display, STATUS_UNREADABLE, findings=[finding("FILE-READ", message, file=display)],
                        notes=[message])
@@ -100,6 +102,7 @@ def _process(index: int, path: str, display: str) -> Outcome:
     from .pipeline import load
 
     checked = load(path, display)
+    display = checked.file  # the name as outputs can hold it (names.displayable); a FILE-NAME note says so
     if checked.result is None:
         return Outcome(index, display, STATUS_UNREADABLE, findings=list(checked.findings),
                        notes=[f.message for f in checked.findings])
@@ -112,6 +115,7 @@ def _process(index: int, path: str, display: str) -> Outcome:
                        notes=[message])
     out = Outcome(index, display, office=report.office.get("name", ""), key=office_key(report), year=report.year,
                   email=report.office.get("email", ""))
+    out.notes += [f.message for f in result.findings if f.code == "FILE-NAME"]
     last = None
     if _LAST_INDEX:
         last, note = _find_last(out.key, report.year)
@@ -165,10 +169,10 @@ def _find_last(key: str, year: int | None):
         return None, f"上年度文件中这个机关的报告年度是 {years}，不是 {year - 1}，未做跨年度检查"
     checked = load(matching[0])
     if checked.result is None:  # pragma: no cover - it was readable when indexed
-        return None, f"上年度文件 {matching[0]} 无法读取，未做跨年度检查"
+        return None, f"上年度文件 {shown_name(matching[0])} 无法读取，未做跨年度检查"
     note = ""
     if len(matching) > 1:
-        note = f"上年度有 {len(matching)} 个这个机关的文件，跨年度检查使用了 {matching[0]}"
+        note = f"上年度有 {len(matching)} 个这个机关的文件，跨年度检查使用了 {shown_name(matching[0])}"
     return checked.result, note
 
 
@@ -198,6 +202,7 @@ def _identify_crashed(task: tuple) -> tuple[str, str, int | None, str]:
 
 def _crashed(task: tuple) -> Outcome:
     index, _, display = task
+    display = shown_name(display)
     message = "处理这个文件时程序异常退出（可能是文件异常或内存不足），未能检查。请在 Excel/WPS 中打开并另存后重试。"
     return Outcome(index, display, STATUS_UNREADABLE, findings=[finding("FILE-READ", message, file=display)],
                    notes=[message])
@@ -372,7 +377,7 @@ def _index_last_year(paths: list[Path], jobs: int, console, progress: Progress) 
     finally:
         progress.end()
     for path, problem in skipped[:20]:
-        _say(console, f"注意：上年度文件 {path} 无法使用，已跳过：{problem}")
+        _say(console, f"注意：上年度文件 {shown_name(path)} 无法使用，已跳过：{problem}")
     if len(skipped) > 20:
         _say(console, f"注意：另有 {len(skipped) - 20} 个上年度文件无法使用，已跳过。")
     _say(console, f"上年度文件：{len(files)} 个，可按机关名称对应的 {sum(len(v) for v in index.values())} 个。")

@@ -1,4 +1,5 @@
-"""The ``nianbao`` command.  Messages are Chinese; exit codes: 0 fine, 1 errors found, 2 nothing readable."""
+"""The ``nianbao`` command.  Messages are Chinese; exit codes: 0 fine, 1 errors found, 2 nothing readable,
+3 an internal error (a sentence and a log file, see ``main``), 130 interrupted."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Sequence
 from . import __version__
 from . import format2021 as fmt
 from .diagnostics import Finding, Severity, counts, has_errors, render_human, render_json, summary_line
-from .errors import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UserError
+from .errors import EXIT_ERRORS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UserError, log_internal_error
 from .fileio import atomic_write
 from .inputs import find_inputs, office_key
 from .pipeline import Checked, load, run_checks_on
@@ -575,6 +576,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             except OSError:
                 pass
         return EXIT_ERRORS
+    except Exception as exc:  # a bug of ours: a sentence, a log file and exit code 3, never a traceback
+        log = log_internal_error(exc, "nianbao " + " ".join(sys.argv[1:] if argv is None else argv))
+        where = f"详细信息已写入 {log}，请把这个文件发给 nianbao 的维护人员。" if log else "详细信息无法写入日志文件。"
+        _err(f"nianbao：内部错误（{type(exc).__name__}），命令没有完成。这是 nianbao 自身的问题，不是输入文件的错误；{where}")
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,7 +22,7 @@ MAX_BYTES = {
     "xlsx": 50 * MB,  # a standard workbook is about 30 KB; pictures pasted in make it larger
     "json": 20 * MB,  # the data-model JSON of one report is about 10 KB
     "docx": 30 * MB,  # a published report's .docx with a scanned seal or photos: a few MB
-    "html": 5 * MB,  # a published web page is 50–300 KB; 5 MB reads in about 4 s
+    "html": 10 * MB,  # a published web page is 50–300 KB (pictures inline make it larger); parsed in ~1 s
     "pdf": 20 * MB,  # a published PDF: 0.3–3 MB
     "txt": 2 * MB,  # a report as plain text is about 30 KB (15,000 characters)
 }
@@ -35,11 +35,12 @@ MAX_ENTRIES = 2_000  # parts in the zip (the standard workbook has about 15)
 MAX_CELLS = 100_000  # cells in one sheet (the standard workbook has about 700)
 MAX_ROWS = 20_000  # <row> elements in one sheet (the standard workbook has under 300)
 MAX_STRINGS = 200_000  # shared strings (the standard workbook has about 300)
+MAX_DOCX_XML_BYTES = 10 * MB  # a .docx's word/document.xml, uncompressed (a report's is 100–500 KB)
 
 # ---- published reports, checked before their text is laid out ---------------------------------------
 MAX_PDF_PAGES = 60  # a year's report is 10–30 pages
-MAX_PDF_PAGE_BYTES = 2 * MB  # one page's content streams, decompressed (a dense text page is ~50 KB)
-MAX_TEXT_CHARS = 1_000_000  # characters of text in any published report (a real one has ~15,000)
+MAX_PDF_CONTENT_BYTES = 8 * MB  # all pages' content streams as stored (a dense text page is 5–20 KB)
+MAX_TEXT_CHARS = 200_000  # characters of text in any published report (a real one has about 15,000)
 
 # ---- what one workbook cell holds exactly (Excel's specifications and limits) ------------------------
 CELL_MAX_CHARS = 32_767  # characters in one cell

@@ -16,7 +16,7 @@ from pathlib import Path, PurePath
 
 from ..fileio import reason
 
-from .limits import (MAX_BYTES, MAX_CELLS, MAX_ENTRIES, MAX_FILE_BYTES, MAX_PART_BYTES, MAX_RATIO, MAX_ROWS,
+from .limits import (MAX_BYTES, MAX_CELLS, MAX_DOCX_XML_BYTES, MAX_ENTRIES, MAX_FILE_BYTES, MAX_PART_BYTES, MAX_RATIO, MAX_ROWS,
                      MAX_STRINGS, MAX_TOTAL_BYTES, MB)
 
 __all__ = ["MAX_CELLS", "MAX_ENTRIES", "MAX_RATIO", "MAX_ROWS", "MAX_STRINGS", "MAX_TOTAL_BYTES", "Input",
@@ -169,6 +169,10 @@ def _zip(data: bytes, suffix: str) -> Input:
         if total > MAX_TOTAL_BYTES:
             raise Unreadable("文件解压后总大小超出安全上限，已拒绝读取。", code="FILE-LIMIT")
         if docx:
+            body = archive.getinfo("word/document.xml").file_size
+            if body > MAX_DOCX_XML_BYTES:
+                raise Unreadable(f"Word 文档的正文部分解压后有 {body // MB} MB，超过 {MAX_DOCX_XML_BYTES // MB} MB 的上限"
+                                 "（一份年度报告不到 1 MB），已拒绝读取：可能不是年度报告，或文件异常。", code="FILE-LIMIT")
             return Input("docx", data)
         for info in infos:
             _scan_part(archive, info)

@@ -7,10 +7,13 @@ data model, with where each value came from and an import report of what could n
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from ...rules import finding
 from ..base import PUBLISHED_KINDS, ReadResult
 from ..sniff import Input, Unreadable
-from .blocks import Blocks
+from ..limits import MAX_PDF_CONTENT_BYTES, MAX_PDF_PAGES, MAX_TEXT_CHARS, MB
+from .blocks import Blocks, Para
 from .docx_source import docx_blocks
 from .html_source import html_blocks
 from .pdf_source import pdf_blocks
@@ -22,7 +25,55 @@ _SOURCES = {"docx": docx_blocks, "html": html_blocks, "pdf": pdf_blocks, "txt": 
 
 
 def blocks_of(inp: Input) -> Blocks:
-    return _SOURCES[inp.kind](inp.data)
+    if inp.kind == "pdf":
+        bound_pdf(inp.data)  # before pdfplumber lays out a single page: that is where time and memory go
+    blocks = _SOURCES[inp.kind](inp.data)
+    _bound_text(blocks, inp.kind)
+    return blocks
+
+
+def _bound_text(blocks: Blocks, kind: str) -> None:
+    """The text of the whole report, bounded before the structure is looked for (and the checks run on
+    it): both take time that grows with it."""
+    chars = 0
+    for item in blocks.items:
+        if isinstance(item, Para):
+            chars += len(item.text)
+        else:
+            chars += sum(len(cell or "") for row in item.rows for cell in row)
+        if chars > MAX_TEXT_CHARS:
+            raise Unreadable(f"这个{KIND_NAMES[kind]}的文字超过 {MAX_TEXT_CHARS:,} 个字符（一份年度报告约 15,000 个字符），"
+                             "已拒绝读取：可能不是年度报告，或把多份报告、大量数据放在了一起。", code="FILE-LIMIT")
+
+
+def bound_pdf(data: bytes) -> None:
+    """Pages and the bytes of their content streams, counted from the page tree without laying anything
+    out (pdfminer's parser; a damaged file is left to the reader, which says so)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        document = PDFDocument(PDFParser(BytesIO(data)))
+        pages = content = 0
+        for page in PDFPage.create_pages(document):
+            pages += 1
+            if pages > MAX_PDF_PAGES:
+                raise Unreadable(f"PDF 超过 {MAX_PDF_PAGES} 页（一份年度报告通常 10–30 页），已拒绝读取：可能不是年度报告，"
+                                 "或把多份报告合在了一起。", code="FILE-LIMIT")
+            streams = page.contents if isinstance(page.contents, list) else [page.contents]
+            for stream in streams:
+                stream = resolve1(stream)
+                size = resolve1(stream.attrs.get("Length", 0)) if hasattr(stream, "attrs") else 0
+                content += size if isinstance(size, int) else 0
+            if content > MAX_PDF_CONTENT_BYTES:
+                raise Unreadable(f"PDF 的页面内容超过 {MAX_PDF_CONTENT_BYTES // MB} MB（一份年度报告通常不到 1 MB），"
+                                 "已拒绝读取：页面过于复杂，读取会耗费大量时间和内存。", code="FILE-LIMIT")
+    except Unreadable:
+        raise
+    except Exception:  # pdfminer's many kinds of a damaged or encrypted file: pdf_source says which
+        return
 
 
 def read_published(display: str, inp: Input) -> ReadResult:
