@@ -16,7 +16,7 @@ WORKFLOWS = {"compiler.batch", "compiler.summary", "compiler.nextyear", "compile
              "compiler.outputs", "compiler.importing", "compiler.web", "compiler.mail"}
 LOWER = ("compiler.readers", "compiler.writers", "compiler.model", "compiler.format2021", "compiler.rules",
          "compiler.checks", "compiler.diagnostics", "compiler.outcomes", "compiler.aggregate", "compiler.figures",
-         "compiler.errors", "compiler.uploads")
+         "compiler.errors", "compiler.uploads", "compiler.names")
 
 
 def _module_name(path: Path) -> str:

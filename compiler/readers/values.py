@@ -162,7 +162,7 @@ def number_fits(raw: int | float | Decimal) -> str:
         return (f"实为 {_short(value)}（{whole} 位整数），超过 Excel 能准确保存的 {CELL_MAX_DIGITS} 位有效数字，"
                 "写入工作簿会被改变；请核对")
     if significant > CELL_MAX_DIGITS:
-        return (f"实为 {_short(value)}（{significant} 位有效数字），超过 Excel 能准确保存的 {CELL_MAX_DIGITS} 位，"
+        return (f"实为 {_short(value)}（{significant} 位有效数字），超过 Excel 能准确保存的 {CELL_MAX_DIGITS} 位有效数字，"
                 "写入工作簿会被改变；请核对")
     return ""
 
