@@ -27,7 +27,13 @@ _SOURCES = {"docx": docx_blocks, "html": html_blocks, "pdf": pdf_blocks, "txt": 
 def blocks_of(inp: Input) -> Blocks:
     if inp.kind == "pdf":
         bound_pdf(inp.data)  # before pdfplumber lays out a single page: that is where time and memory go
-    blocks = _SOURCES[inp.kind](inp.data)
+    try:
+        blocks = _SOURCES[inp.kind](inp.data)
+    except (Unreadable, MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # a damaged file the source did not foresee (a UTF-16 text with half a character…)
+        raise Unreadable(f"这个{KIND_NAMES[inp.kind]}已损坏或编码有误，无法读取（技术信息：{type(exc).__name__}）。"
+                         "请重新获取原文件，或另存后再试。") from exc
     _bound_text(blocks, inp.kind)
     return blocks
 
