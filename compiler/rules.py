@@ -7,6 +7,7 @@ rule's ``params``.  ``nianbao rules`` lists this table.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,8 +227,23 @@ RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 
 
 def finding(code: str, message: str, **where: Any) -> Finding:
-    """A finding of a registered rule; the rule decides its severity."""
-    return Finding(code=code, severity=RULES_BY_CODE[code].severity, message=message, **where)
+    """A finding of a registered rule; the rule decides its severity.
+
+    Its texts are made writable here, once for every output (the console, JSON, 校验结果.xlsx, a .docx, a
+    reply): a value quoted from the input may hold a lone surrogate or a control character that no UTF-8
+    file or XML document can hold; each becomes U+FFFD."""
+    for key, value in where.items():
+        if isinstance(value, str):
+            where[key] = writable_text(value)
+    return Finding(code=code, severity=RULES_BY_CODE[code].severity, message=writable_text(message), **where)
+
+
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def writable_text(text: str) -> str:
+    """``text`` with the characters XML 1.0 and UTF-8 cannot hold replaced by U+FFFD."""
+    return _UNWRITABLE.sub("\ufffd", text)
 
 
 def describe(rule: Rule) -> str:

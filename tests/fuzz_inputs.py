@@ -38,7 +38,7 @@ SHARE = {"xlsx": 4, "json": 6, "docx": 4, "html": 3, "txt": 3}
 # Values a clerk, a script or an attacker puts where a number or a name belongs (JSON literals)
 HOSTILE_JSON = ["1e400", "-1e400", "1E+20", "12345678901234567890", "9" * 5000, "999999999999999", "1000000000000000",
                 "0.1234567", "1234567890123.4567", "-1", "-0", "0.0", "3.0", "NaN", "Infinity", "[9]", "{}", "[]",
-                "null", "true", '"3件"', '"１２"', '" 7 "', '"\\u0000"', '"\\ud800"', '"=1+1"', '"#DIV/0!"',
+                "null", "true", '"\\ud800x"', '"12\\udfff"', '"3件"', '"１２"', '" 7 "', '"\\u0000"', '"\\ud800"', '"=1+1"', '"#DIV/0!"',
                 '"/"', "[" * 50 + "]" * 50, '"' + "长" * 40000 + '"', "2021.5", "1e-400", '"1e400"',
                 '"12345678901234567890"']
 HOSTILE_CELL = ["1E+400", "-1", "12345678901234567890", "1e20", "0.30000000000000004", "NaN", "INF", "",
@@ -89,7 +89,10 @@ def _bytes(data: bytes, rng: random.Random, n: int | None = None) -> bytes:
 def _json(data: bytes, rng: random.Random) -> bytes:
     if rng.random() < 0.15:
         return _bytes(data, rng)
-    doc = json.loads(data)
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError):  # a second round on what the first made unparsable
+        return _bytes(data, rng)
     leaves = []
 
     def walk(node, path):
@@ -105,11 +108,11 @@ def _json(data: bytes, rng: random.Random) -> bytes:
     literals = {}
     for n in range(rng.randint(1, 6)):
         path = rng.choice(leaves[:-1])  # not the root
-        parent = doc
-        for k in path[:-1]:
-            parent = parent[k]
         op = rng.random()
         try:
+            parent = doc
+            for k in path[:-1]:
+                parent = parent[k]
             if op < 0.7:
                 marker = f"@@{n}@@"
                 literals[f'"{marker}"'] = rng.choice(HOSTILE_JSON)
@@ -125,17 +128,23 @@ def _json(data: bytes, rng: random.Random) -> bytes:
     text = json.dumps(doc, ensure_ascii=rng.random() < 0.5)
     for marker, literal in literals.items():
         text = text.replace(marker, literal)
-    return text.encode("utf-8")
+    return text.encode("utf-8", "surrogatepass")  # a lone surrogate of a second round: bytes no UTF-8 is
 
 
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _V = re.compile(rb"<v>[^<]*</v>")
 _T = re.compile(rb"<t(?: [^>]*)?>[^<]*</t>")
 _C_TYPE = re.compile(rb'<c r="[A-Z]+\d+"( t="\w+")?')
 
 
 def _package(data: bytes, rng: random.Random, mutate_part) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    members = [(i.filename, src.read(i)) for i in src.infolist()]
+    try:
+        src = zipfile.ZipFile(io.BytesIO(data))
+        members = [(i.filename, src.read(i)) for i in src.infolist()]
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError):  # a second round on bytes
+        return _bytes(data, rng)
+    if not members:
+        return data
     for _ in range(rng.randint(1, 3)):
         k = rng.randrange(len(members))
         name, body = members[k]
@@ -229,7 +238,12 @@ def _txt(data: bytes, rng: random.Random) -> bytes:
     op = rng.random()
     if op < 0.2:
         return _bytes(data, rng)
-    lines = data.decode("utf-8").splitlines(keepends=True)
+    try:
+        lines = data.decode("utf-8").splitlines(keepends=True)
+    except UnicodeDecodeError:  # a second round on what the first encoded as GBK or UTF-16
+        return _bytes(data, rng)
+    if not lines:
+        return data
     for _ in range(rng.randint(1, 6)):
         i = rng.randrange(len(lines))
         op = rng.random()
@@ -242,7 +256,7 @@ def _txt(data: bytes, rng: random.Random) -> bytes:
         else:
             lines[i] = rng.choice(HOSTILE_TEXT) + lines[i]
     text = "".join(lines)
-    return text.encode(rng.choice(["utf-8", "utf-8", "gb18030", "utf-16"]), "replace")
+    return text.encode(rng.choice(["utf-8", "utf-8", "gb18030", "utf-16"]), "surrogatepass")
 
 
 MUTATORS = {"xlsx": _xlsx, "json": _json, "docx": _docx, "html": _html, "txt": _txt}
@@ -270,8 +284,15 @@ def judge(name: str, data: bytes, round_trip: bool) -> str | None:
     except Unreadable as exc:
         return None if exc.message and exc.code.startswith("FILE-") else f"an Unreadable without a message: {exc!r}"
     findings = all_findings(result)
-    for f in findings:
-        json.dumps(f.to_json() if hasattr(f, "to_json") else f.__dict__, default=str, ensure_ascii=False)
+    for f in findings:  # every output (JSON, 校验结果.xlsx, a reply) can hold what a finding says
+        for value in f.to_json().values():
+            if isinstance(value, str) and (_UNWRITABLE.search(value) or not value.encode("utf-8")):
+                return f"{f.code}: a finding holds a character no output can: {value[:60]!r}"
+        json.dumps(f.to_json(), default=str, ensure_ascii=False).encode("utf-8")
+    for value in [*result.report.office.values(), *(p for ps in result.report.text.values() for p in ps),
+                  *(s.title for s in result.report.sections), *(p for s in result.report.sections for p in s.paragraphs)]:
+        if _UNWRITABLE.search(value):
+            return f"the report holds a character no .docx can: {value[:60]!r}"
     code = 1 if has_errors(findings) else 0
     assert code in (0, 1)
     if result.kind == "json":
@@ -359,8 +380,8 @@ def work(task: tuple[str, int, bool]) -> tuple[str, int, str | None, float]:
     started = time.process_time()  # CPU: the machine may be shared
     try:
         name, data = mutant(kind, number)
-    except Exception:  # noqa: BLE001 - a mutator's own failure is not the reader's
-        return kind, number, None, 0.0
+    except Exception:  # noqa: BLE001 - a mutator's own failure is not the reader's: counted, said
+        return kind, number, "SKIPPED", 0.0
     signal.alarm(SECONDS_CAP)
     try:
         problem = judge(name, data, round_trip)
@@ -382,6 +403,7 @@ def run(n: int = 10_000, jobs: int = 2, start: int = 0, round_trips: int = 100) 
 
     started = time.perf_counter()
     failures: list[tuple[str, int, str]] = []
+    skipped = 0
     per_kind = dict.fromkeys(KINDS, 0)
     seconds = dict.fromkeys(KINDS, 0.0)
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
@@ -389,10 +411,12 @@ def run(n: int = 10_000, jobs: int = 2, start: int = 0, round_trips: int = 100) 
         for kind, number, problem, spent in pool.imap_unordered(work, tasks(n, start, round_trips), chunksize=20):
             per_kind[kind] += 1
             seconds[kind] += spent
-            if problem:
+            if problem == "SKIPPED":
+                skipped += 1
+            elif problem:
                 failures.append((kind, number, problem))
     return {"inputs": n, "per_kind": per_kind, "cpu_seconds": seconds, "wall_seconds": time.perf_counter() - started,
-            "failures": sorted(failures), "jobs": jobs, "memory_cap_mb": MEMORY_CAP // (1024 * 1024),
+            "failures": sorted(failures), "skipped": skipped, "jobs": jobs, "memory_cap_mb": MEMORY_CAP // (1024 * 1024),
             "round_trips": round_trips}
 
 

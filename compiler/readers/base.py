@@ -107,6 +107,13 @@ class ReadResult:
                 continue
             if slot.kind in ("text", "office", "title", "delivery"):
                 value = report.get(path)
+                if isinstance(value, list):  # a published report's reader does not clean (the others did)
+                    value = [self.clean(path, p) for p in value]
+                    value = [p for p in value if p]
+                elif value:
+                    value = self.clean(path, value)
+                if value != report.get(path):
+                    report.set(path, value)
                 text = "\n".join(value) if isinstance(value, list) else (value or "")
                 if text_fits(text):
                     self.fit_text(path, text)
