@@ -39,7 +39,7 @@ MAX_DOCX_XML_BYTES = 10 * MB  # a .docx's word/document.xml, uncompressed (a rep
 
 # ---- published reports, checked before their text is laid out ---------------------------------------
 MAX_PDF_PAGES = 60  # a year's report is 10–30 pages
-MAX_PDF_CONTENT_BYTES = 8 * MB  # all pages' content streams as stored (a dense text page is 5–20 KB)
+MAX_PDF_CONTENT_BYTES = 2 * MB  # all pages' content streams, decompressed (a page of text is about 15 KB)
 MAX_TEXT_CHARS = 200_000  # characters of text in any published report (a real one has about 15,000)
 
 # ---- what one workbook cell holds exactly (Excel's specifications and limits) ------------------------

@@ -7,6 +7,7 @@ data model, with where each value came from and an import report of what could n
 
 from __future__ import annotations
 
+import zlib
 from io import BytesIO
 
 from ...rules import finding
@@ -70,16 +71,30 @@ def bound_pdf(data: bytes) -> None:
                                  "或把多份报告合在了一起。", code="FILE-LIMIT")
             streams = page.contents if isinstance(page.contents, list) else [page.contents]
             for stream in streams:
-                stream = resolve1(stream)
-                size = resolve1(stream.attrs.get("Length", 0)) if hasattr(stream, "attrs") else 0
-                content += size if isinstance(size, int) else 0
+                content += _content_bytes(resolve1(stream), MAX_PDF_CONTENT_BYTES - content + 1)
             if content > MAX_PDF_CONTENT_BYTES:
                 raise Unreadable(f"PDF 的页面内容超过 {MAX_PDF_CONTENT_BYTES // MB} MB（一份年度报告通常不到 1 MB），"
-                                 "已拒绝读取：页面过于复杂，读取会耗费大量时间和内存。", code="FILE-LIMIT")
+                                 "已拒绝读取：页面过于复杂或文字过密，读取会耗费大量时间和内存。", code="FILE-LIMIT")
     except Unreadable:
         raise
     except Exception:  # pdfminer's many kinds of a damaged or encrypted file: pdf_source says which
         return
+
+
+def _content_bytes(stream, budget: int) -> int:
+    """A content stream's decompressed size, decompressing at most ``budget`` bytes (a stream may be a
+    bomb itself)."""
+    raw = getattr(stream, "rawdata", None)
+    if raw is None:
+        return 0
+    filters = [getattr(f, "name", f) for f in (stream.get_filters() if hasattr(stream, "get_filters") else [])]
+    filters = [f[0] if isinstance(f, tuple) else f for f in filters]
+    if filters and all(getattr(f, "name", f) in ("FlateDecode", "Fl") for f in filters) and len(filters) == 1:
+        try:
+            return len(zlib.decompressobj().decompress(raw, max(budget, 1)))
+        except zlib.error:
+            return len(raw)
+    return len(raw)
 
 
 def read_published(display: str, inp: Input) -> ReadResult:
