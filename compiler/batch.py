@@ -349,7 +349,10 @@ def batch_files(files: list[tuple[Path, str]], outdir: Path, options: BatchOptio
     n_jobs = jobs_for(options.jobs, len(files))
     last_index: dict[str, list[tuple[str, int | None]]] = {}
     if options.last_year:
-        last_index = _index_last_year(list(options.last_year), n_jobs, console, progress)
+        try:
+            last_index = _index_last_year(list(options.last_year), n_jobs, console, progress)
+        except KeyboardInterrupt:
+            raise BatchInterrupted(0, len(files)) from None
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=outdir))
     temp = Path(tempfile.mkdtemp(prefix="nianbao-batch-"))  # the workers' temporary files
     spool = tempfile.TemporaryFile(prefix="nianbao-batch-", dir=temp)

@@ -151,9 +151,9 @@ def _zip(data: bytes, suffix: str) -> Input:
         docx = "word/document.xml" in names  # a published report (compiler.readers.published)
         if "ppt/presentation.xml" in names:
             raise Unreadable("这是 PowerPoint 演示文稿，不是 .xlsx 工作簿。")
-        if "mimetype" in names and b"opendocument.text" in archive.read("mimetype")[:100]:
+        if "mimetype" in names and b"opendocument.text" in _member(archive, "mimetype", 100):
             raise Unreadable("这是 OpenDocument 文本（.odt）。请用“另存为”保存为 Word 文档（.docx）后再试。")
-        if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype")[:100]:
+        if "mimetype" in names and b"opendocument.spreadsheet" in _member(archive, "mimetype", 100):
             raise Unreadable("这是 OpenDocument 表格（.ods）。请用“另存为”保存为 .xlsx 格式后再试。")
         if not docx and "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
             raise Unreadable("文件是 zip 压缩包，但不是 Excel 工作簿。")
@@ -176,9 +176,18 @@ def _zip(data: bytes, suffix: str) -> Input:
             return Input("docx", data)
         for info in infos:
             _scan_part(archive, info)
-        content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+        content_types = _member(archive, "[Content_Types].xml", MB) if "[Content_Types].xml" in names else b""
         macros = "xl/vbaProject.bin" in names or b"macroEnabled" in content_types or suffix == ".xlsm"
     return Input("xlsx", data, macros=macros)
+
+
+def _member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """The first ``limit`` bytes of a small part (whatever its directory claims); a damaged one said so."""
+    try:
+        with archive.open(name) as src:
+            return src.read(limit)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise Unreadable("文件已损坏或不完整（压缩数据有误，可能下载、拷贝或邮件附件保存时出了问题）。请重新获取原文件。") from exc
 
 
 # Elements counted before any XML parser sees a part (openpyxl walks a whole sheet just to open it).
