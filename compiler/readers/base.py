@@ -97,8 +97,9 @@ class ReadResult:
         """Every value of the report as the workbook would hold it, checked once whatever the reader:
         text no cell holds, numbers beyond 15 digits and kept values that are neither are VAL-FIT.
 
-        Called by ``read_report`` after every reader, so no reader can let such a value through and no
-        writer (``fill``, ``import``) ever meets one."""
+        Called by ``readers.read_input`` (behind ``read_report`` and ``read_bytes``) after every reader,
+        so no reader can let such a value through and no writer (``fill``, ``import``) ever meets one;
+        the text a published report's reader gives is cleaned here too (TXT-CHAR)."""
         flagged = {f.path for f in self.findings if f.code == "VAL-FIT"}
         report = self.report
         for slot in fmt.SLOTS:
