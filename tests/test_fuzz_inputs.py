@@ -37,5 +37,13 @@ CRASHES = sorted(fuzz_inputs.CRASHES.glob("*")) if fuzz_inputs.CRASHES.is_dir() 
 
 @pytest.mark.parametrize("path", CRASHES, ids=[p.name for p in CRASHES])
 def test_every_input_the_fuzz_run_ever_broke_on_is_handled(path: Path):
-    """The inputs that gave a traceback before their fix (tests/data/fuzz/crashes), replayed in-process."""
-    assert fuzz_inputs.judge(path.name, path.read_bytes(), round_trip=True) is None
+    """The inputs that gave a traceback (or took minutes) before their fix (tests/data/fuzz/crashes),
+    replayed in-process, a hang stopped by the same time cap as in the run."""
+    import signal
+
+    signal.signal(signal.SIGALRM, fuzz_inputs._too_slow)
+    signal.alarm(fuzz_inputs.SECONDS_CAP)
+    try:
+        assert fuzz_inputs.judge(path.name, path.read_bytes(), round_trip=True) is None
+    finally:
+        signal.alarm(0)
