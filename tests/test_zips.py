@@ -124,3 +124,20 @@ def test_a_docx_whose_body_lies_about_its_size_is_file_read(tmp_path, capsys):
     path.write_bytes(_lying_package(docx.read_bytes(), "word/document.xml"))
     code, out, err = run_cli(capsys, "check", path)
     assert code == 2 and "Traceback" not in err and "FILE-READ 错误" in out
+
+
+def test_the_page_answers_a_lying_zip_with_400_and_keeps_nothing(tmp_path):
+    """The issue's case through the local page: was HTTP 500 "内部错误（BadZipFile）" and a job folder left."""
+    from compiler.web import create_app
+
+    app = create_app(port=8765, jobs=1, workdir=tmp_path / "work")
+    app.config["TESTING"] = True
+    app.config["SERVER_NAME"] = "127.0.0.1:8765"
+    data = _understate(_zip({"甲.xlsx": WORKBOOK, "乙.xlsx": WORKBOOK}), "乙.xlsx", 1000)
+    with app.test_client() as client:
+        response = client.post("/batch", data={"files": (io.BytesIO(data), "报送.zip")},
+                               headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert "报送.zip 已损坏或不完整" in response.get_json()["error"]
+    left = [p for p in (tmp_path / "work").rglob("*") if p.is_file()] if (tmp_path / "work").exists() else []
+    assert left == []
