@@ -72,7 +72,8 @@ def main() -> None:
     print("|---|---:|---|---:|---:|---:|")
     for title, name, data in cases():
         seconds, megabytes, code, verdict = measure(name, data)
-        print(f"| {title} | {len(data) / limits.MB:.1f} MB | {verdict} | {code} | {seconds:.1f} s | {megabytes:.0f} MB |")
+        size = len(data) / limits.MB
+        print(f"| {title} | {size:.1f} MB | {verdict} | {code} | {seconds:.1f} s | {megabytes:.0f} MB |")
 
 
 if __name__ == "__main__":

@@ -38,12 +38,13 @@ SHARE = {"xlsx": 4, "json": 6, "docx": 4, "html": 3, "txt": 3}
 # Values a clerk, a script or an attacker puts where a number or a name belongs (JSON literals)
 HOSTILE_JSON = ["1e400", "-1e400", "1E+20", "12345678901234567890", "9" * 5000, "999999999999999", "1000000000000000",
                 "0.1234567", "1234567890123.4567", "-1", "-0", "0.0", "3.0", "NaN", "Infinity", "[9]", "{}", "[]",
-                "null", "true", '"\\ud800x"', '"12\\udfff"', '"3件"', '"１２"', '" 7 "', '"\\u0000"', '"\\ud800"', '"=1+1"', '"#DIV/0!"',
+                "null", "true", '"\\ud800x"', '"12\\udfff"', '"3件"', '"１２"', '" 7 "', '"\\u0000"', '"\\ud800"',
+                '"=1+1"', '"#DIV/0!"',
                 '"/"', "[" * 50 + "]" * 50, '"' + "长" * 40000 + '"', "2021.5", "1e-400", '"1e400"',
                 '"12345678901234567890"']
 HOSTILE_CELL = ["1E+400", "-1", "12345678901234567890", "1e20", "0.30000000000000004", "NaN", "INF", "",
                 "99999999999999999999999999999999", "3.5", "1E-400", "9" * 400]
-HOSTILE_TEXT = ["\x00", "\ud800"[:0] + "\x0b", "=HYPERLINK(1)", "长" * 40000, "12345678901234567890",
+HOSTILE_TEXT = ["\x00", "\x0b", "=HYPERLINK(1)", "长" * 40000, "12345678901234567890",
                 "一、总体情况", "表三", "第 1 页", "\u202e", "<script>", "&amp;", "　", "\t\t\t"]
 
 
@@ -289,8 +290,9 @@ def judge(name: str, data: bytes, round_trip: bool) -> str | None:
             if isinstance(value, str) and (_UNWRITABLE.search(value) or not value.encode("utf-8")):
                 return f"{f.code}: a finding holds a character no output can: {value[:60]!r}"
         json.dumps(f.to_json(), default=str, ensure_ascii=False).encode("utf-8")
-    for value in [*result.report.office.values(), *(p for ps in result.report.text.values() for p in ps),
-                  *(s.title for s in result.report.sections), *(p for s in result.report.sections for p in s.paragraphs)]:
+    report = result.report
+    for value in [*report.office.values(), *(p for ps in report.text.values() for p in ps),
+                  *(s.title for s in report.sections), *(p for s in report.sections for p in s.paragraphs)]:
         if _UNWRITABLE.search(value):
             return f"the report holds a character no .docx can: {value[:60]!r}"
     code = 1 if has_errors(findings) else 0
@@ -416,7 +418,8 @@ def run(n: int = 10_000, jobs: int = 2, start: int = 0, round_trips: int = 100) 
             elif problem:
                 failures.append((kind, number, problem))
     return {"inputs": n, "per_kind": per_kind, "cpu_seconds": seconds, "wall_seconds": time.perf_counter() - started,
-            "failures": sorted(failures), "skipped": skipped, "jobs": jobs, "memory_cap_mb": MEMORY_CAP // (1024 * 1024),
+            "failures": sorted(failures), "skipped": skipped, "jobs": jobs,
+            "memory_cap_mb": MEMORY_CAP // (1024 * 1024),
             "round_trips": round_trips}
 
 

@@ -16,8 +16,8 @@ from pathlib import Path, PurePath
 
 from ..fileio import reason
 
-from .limits import (MAX_BYTES, MAX_CELLS, MAX_DOCX_XML_BYTES, MAX_ENTRIES, MAX_FILE_BYTES, MAX_PART_BYTES, MAX_RATIO, MAX_ROWS,
-                     MAX_STRINGS, MAX_TOTAL_BYTES, MB)
+from .limits import (MAX_BYTES, MAX_CELLS, MAX_DOCX_XML_BYTES, MAX_ENTRIES, MAX_FILE_BYTES, MAX_PART_BYTES,
+                     MAX_RATIO, MAX_ROWS, MAX_STRINGS, MAX_TOTAL_BYTES, MB)
 
 __all__ = ["MAX_CELLS", "MAX_ENTRIES", "MAX_RATIO", "MAX_ROWS", "MAX_STRINGS", "MAX_TOTAL_BYTES", "Input",
            "Unreadable", "sniff", "sniff_bytes"]
