@@ -24,10 +24,13 @@ is a duplicate, 2 for usage errors (no inputs found).
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 import shutil
+import signal
 import sys
+import threading
 import tempfile
 import time
 from collections import defaultdict
@@ -35,12 +38,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
-from .errors import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
+from .errors import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .diagnostics import Finding, Severity, sort_key
-from .fileio import OutputError, atomic_write, atomic_write_all, check_writable, reason
+from .fileio import OutputError, atomic_write, check_writable, reason
 from .inputs import find_inputs, office_key
 from .parallel import jobs_for, progress_bar, run_parallel
 from .model import safe_filename
+from .names import shown_name
 from .outcomes import (FAILING, STATUS_DUPLICATE, STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, STATUSES,
                        Outcome)
 from .rules import finding
@@ -78,7 +82,10 @@ _OPTIONS = BatchOptions()
 _REVIEW: dict[str, dict] = {}  # office key -> fingerprint -> Decision
 
 
-def _init_worker(last_index: dict, staging: str | None, options: BatchOptions) -> None:
+_BUSY = False  # a worker is working on a file (a Ctrl+C stops it) rather than waiting for one
+
+
+def _init_worker(last_index: dict, staging: str | None, options: BatchOptions, temp: str | None = None) -> None:
     global _LAST_INDEX, _STAGING, _OPTIONS, _REVIEW
     _LAST_INDEX = last_index
     _STAGING = Path(staging) if staging else None
@@ -86,17 +93,36 @@ def _init_worker(last_index: dict, staging: str | None, options: BatchOptions) -
     _REVIEW = {}
     for d in options.review:
         _REVIEW.setdefault(d.office, {})[d.fingerprint] = d
+    if multiprocessing.parent_process() is not None:  # a worker process (jobs=1 works in the caller)
+        if temp:  # what the writers leave in the temporary folder (LibreOffice's profile) goes with the batch
+            tempfile.tempdir = temp
+        signal.signal(signal.SIGINT, _worker_interrupt)
+
+
+def _worker_interrupt(signum, frame) -> None:
+    """Ctrl+C reaches the workers too (one process group): a busy worker stops its file, so that its
+    writers clean up (their `finally`s run); an idle one ignores it and leaves when the pool is shut
+    down, without the traceback multiprocessing prints for a worker interrupted while it waits."""
+    global _BUSY
+    if _BUSY:
+        _BUSY = False  # once: a second interrupt must not cut the clean-up short
+        raise KeyboardInterrupt
 
 
 def process_file(index: int, path: str, display: str) -> Outcome:
     """Read, check and (without errors) compile one file.  Never raises: a failure is an outcome."""
+    global _BUSY
+    _BUSY = True
     try:
         return _process(index, path, display)
     except Exception as exc:  # a bug or an unforeseen file must not end the batch
-        message = (f"处理这个文件时出现内部错误（{type(exc).__name__}：{exc}），未能检查。"
+        display = shown_name(display)
+        message = (f"处理这个文件时出现内部错误（{type(exc).__name__}：{shown_name(str(exc))[:200]}），未能检查。"
                    "请把这个文件发给 nianbao 的维护人员。")
         return Outcome(index, display, STATUS_UNREADABLE, findings=[finding("FILE-READ", message, file=display)],
                        notes=[message])
+    finally:
+        _BUSY = False
 
 
 def _process(index: int, path: str, display: str) -> Outcome:
@@ -105,6 +131,7 @@ def _process(index: int, path: str, display: str) -> Outcome:
     from .pipeline import load
 
     checked = load(path, display)
+    display = checked.file  # the name as outputs can hold it (names.displayable); a FILE-NAME note says so
     if checked.result is None:
         return Outcome(index, display, STATUS_UNREADABLE, findings=list(checked.findings),
                        notes=[f.message for f in checked.findings])
@@ -117,6 +144,7 @@ def _process(index: int, path: str, display: str) -> Outcome:
                        notes=[message])
     out = Outcome(index, display, office=report.office.get("name", ""), key=office_key(report), year=report.year,
                   email=report.office.get("email", ""))
+    out.notes += [f.message for f in result.findings if f.code == "FILE-NAME"]
     last = None
     if _LAST_INDEX:
         last, note = _find_last(out.key, report.year)
@@ -176,10 +204,10 @@ def _find_last(key: str, year: int | None):
         return None, f"上年度文件中这个机关的报告年度是 {years}，不是 {year - 1}，未做跨年度检查"
     checked = load(matching[0])
     if checked.result is None:  # pragma: no cover - it was readable when indexed
-        return None, f"上年度文件 {matching[0]} 无法读取，未做跨年度检查"
+        return None, f"上年度文件 {shown_name(matching[0])} 无法读取，未做跨年度检查"
     note = ""
     if len(matching) > 1:
-        note = f"上年度有 {len(matching)} 个这个机关的文件，跨年度检查使用了 {matching[0]}"
+        note = f"上年度有 {len(matching)} 个这个机关的文件，跨年度检查使用了 {shown_name(matching[0])}"
     return checked.result, note
 
 
@@ -187,10 +215,14 @@ def identify(path: str) -> tuple[str, str, int | None, str]:
     """(path, office_key, year, problem) of a last-year file."""
     from .pipeline import load
 
+    global _BUSY
+    _BUSY = True
     try:
         checked = load(path)
     except Exception as exc:  # pragma: no cover - see process_file
         return path, "", None, f"内部错误（{type(exc).__name__}）"
+    finally:
+        _BUSY = False
     if checked.result is None:
         return path, "", None, checked.findings[0].message
     return path, office_key(checked.result.report), checked.result.report.year, ""
@@ -209,6 +241,7 @@ def _identify_crashed(task: tuple) -> tuple[str, str, int | None, str]:
 
 def _crashed(task: tuple) -> Outcome:
     index, _, display = task
+    display = shown_name(display)
     message = "处理这个文件时程序异常退出（可能是文件异常或内存不足），未能检查。请在 Excel/WPS 中打开并另存后重试。"
     return Outcome(index, display, STATUS_UNREADABLE, findings=[finding("FILE-READ", message, file=display)],
                    notes=[message])
@@ -287,6 +320,7 @@ class BatchResult:
     write_errors: list[str] = field(default_factory=list)  # the reply files' messages (reports: 说明 column)
     output_notes: list[str] = field(default_factory=list)  # about the outputs (each said once)
     seconds: float = 0.0
+    interrupted_late: bool = False  # Ctrl+C came while the results were being put in place: they are whole
 
     @property
     def failed(self) -> bool:
@@ -326,20 +360,42 @@ def batch_files(files: list[tuple[Path, str]], outdir: Path, options: BatchOptio
     n_jobs = jobs_for(options.jobs, len(files))
     last_index: dict[str, list[tuple[str, int | None]]] = {}
     if options.last_year:
-        last_index = _index_last_year(list(options.last_year), n_jobs, console, progress)
+        try:
+            last_index = _index_last_year(list(options.last_year), n_jobs, console, progress)
+        except KeyboardInterrupt:
+            raise BatchInterrupted(0, len(files)) from None
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=outdir))
-    spool = tempfile.TemporaryFile(prefix="nianbao-batch-")
+    temp = Path(tempfile.mkdtemp(prefix="nianbao-batch-"))  # the workers' temporary files
+    spool = tempfile.TemporaryFile(prefix="nianbao-batch-", dir=temp)
+    entries: list[_Entry] = []
     try:
-        entries, notes = _check_all(files, n_jobs, last_index, staging, options, spool, progress)
+        entries, notes = _check_all(files, n_jobs, last_index, staging, options, spool, progress, temp, entries)
         spool.seek(0)
-        result = _finish(outdir, entries, spool, options, on_file)
+        result = _finish(outdir, entries, spool, options, on_file, staging)
+    except KeyboardInterrupt:
+        raise BatchInterrupted(len(entries), len(files)) from None
     finally:
         spool.close()
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(temp, ignore_errors=True)
     result.files = len(files)
     result.output_notes = notes
     result.seconds = time.perf_counter() - started_at
     return result
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl+C before the results were put in place: nothing was written to OUTDIR (its staging folder and
+    the workers' temporary files are removed); ``done`` of ``total`` files had been checked."""
+
+    def __init__(self, done: int, total: int):
+        super().__init__(done, total)
+        self.done = done
+        self.total = total
+
+    def message(self, outdir: Path) -> str:
+        return (f"已中断：已检查 {self.done} / {self.total} 个文件，但没有写入任何结果——输出文件夹 {outdir} "
+                f"中没有新的{STATUS_FILE}、报告或退回说明，原有的文件未改动，临时文件已删除。请重新运行 nianbao batch。")
 
 
 def run_batch(paths: list[Path], outdir: Path, options: BatchOptions = BatchOptions()) -> int:
@@ -352,7 +408,11 @@ def run_batch(paths: list[Path], outdir: Path, options: BatchOptions = BatchOpti
     if not files:
         console.print("nianbao：没有找到要处理的 .xlsx、.xlsm、.json 文件或已发布的报告（.docx、.html、.pdf、.txt；文件夹会递归查找）。")
         return EXIT_USAGE
-    result = batch_files([(f, str(f)) for f in files], outdir, options, ConsoleProgress(console), console)
+    try:
+        result = batch_files([(f, str(f)) for f in files], outdir, options, ConsoleProgress(console), console)
+    except BatchInterrupted as exc:
+        console.print(exc.message(outdir))
+        return EXIT_INTERRUPTED
     _print_summary(console, result, outdir)
     print(result.status_path, flush=True)
     return EXIT_ERRORS if result.failed else EXIT_OK
@@ -373,8 +433,9 @@ def _index_last_year(paths: list[Path], jobs: int, console, progress: Progress) 
     skipped = []
     try:
         tasks = [(str(p),) for p in files]
-        for _, (path, key, year, problem) in run_parallel(identify, tasks, min(jobs, len(files)),
-                                                          on_crash=_identify_crashed, started=progress.started):
+        for _, (path, key, year, problem) in run_parallel(identify, tasks, min(jobs, len(files)), _init_worker,
+                                                          ({}, None, BatchOptions()), on_crash=_identify_crashed,
+                                                          started=progress.started):
             if problem or not key:
                 skipped.append((path, problem or "机关名称为空"))
             else:
@@ -383,7 +444,7 @@ def _index_last_year(paths: list[Path], jobs: int, console, progress: Progress) 
     finally:
         progress.end()
     for path, problem in skipped[:20]:
-        _say(console, f"注意：上年度文件 {path} 无法使用，已跳过：{problem}")
+        _say(console, f"注意：上年度文件 {shown_name(path)} 无法使用，已跳过：{problem}")
     if len(skipped) > 20:
         _say(console, f"注意：另有 {len(skipped) - 20} 个上年度文件无法使用，已跳过。")
     _say(console, f"上年度文件：{len(files)} 个，可按机关名称对应的 {sum(len(v) for v in index.values())} 个。")
@@ -391,13 +452,13 @@ def _index_last_year(paths: list[Path], jobs: int, console, progress: Progress) 
 
 
 def _check_all(files: list[tuple[Path, str]], jobs: int, last_index, staging: Path, options: BatchOptions,
-               spool, progress: Progress) -> tuple[list[_Entry], list[str]]:
+               spool, progress: Progress, temp: Path, entries: list[_Entry]) -> tuple[list[_Entry], list[str]]:
     tasks = [(i, str(path), display) for i, (path, display) in enumerate(files)]
-    entries: list[_Entry] = []
     notes: list[str] = []
     progress.begin("检查并生成报告", len(files))
     try:
-        for _, outcome in run_parallel(process_file, tasks, jobs, _init_worker, (last_index, str(staging), options),
+        for _, outcome in run_parallel(process_file, tasks, jobs, _init_worker,
+                                       (last_index, str(staging), options, str(temp)),
                                        on_crash=_crashed, started=progress.started):
             entries.append(_Entry(outcome.key, outcome.year, outcome.status))
             notes += [n for n in outcome.output_notes if n not in notes]
@@ -425,7 +486,12 @@ def _duplicates(entries: list[_Entry]) -> dict[int, list[int]]:
     return {i: members for members in groups.values() if len(members) > 1 for i in members}
 
 
-def _finish(outdir: Path, entries: list[_Entry], spool, options: BatchOptions, on_file: OnFile | None) -> BatchResult:
+def _finish(outdir: Path, entries: list[_Entry], spool, options: BatchOptions, on_file: OnFile | None,
+            staging: Path) -> BatchResult:
+    """Decide every output in the staging folder, then put them all in place at once (``_commit``).
+
+    A Ctrl+C before the commit leaves OUTDIR as it was; the commit itself is a few renames and is not
+    interrupted halfway, so OUTDIR never holds half a batch (58 reports of 200 and no 校验结果.xlsx)."""
     from .writers.status import StatusWorkbook
 
     dups = _duplicates(entries)
@@ -438,6 +504,7 @@ def _finish(outdir: Path, entries: list[_Entry], spool, options: BatchOptions, o
     replies_dir = outdir / REPLIES_DIR
     before = {p for d in (reports_dir, replies_dir) if d.is_dir() for p in d.iterdir() if p.is_file()}
     written: set[Path] = set()
+    moves: list[tuple[Path, Path]] = []  # (a file in the staging folder, its place in OUTDIR)
     claimed_reports: set[str] = set()
     claimed_replies: set[str] = set()
     dup_groups: dict[tuple, list[Outcome]] = defaultdict(list)
@@ -445,88 +512,130 @@ def _finish(outdir: Path, entries: list[_Entry], spool, options: BatchOptions, o
     book = StatusWorkbook()
     emails = "eml" in options.formats
     pending: list[tuple[Outcome, list[str]]] = []  # duplicates wait for their group's reply
+    replies = _Replies(staging / "replies", replies_dir, emails, claimed_replies, result, written, moves)
 
-    for o in _outcomes(spool):
-        if o.index in dups:
-            others = [names[j] for j in dups[o.index] if j != o.index]
-            o.status = STATUS_DUPLICATE
-            message = (f"与 {'、'.join(others)} 是同一机关（{o.office}）同一年度（{o.year}年度）的填报表，"
-                       "无法确定以哪一份为准，均未生成报告。请确认后只保留一份，再重新运行。")
-            o.notes.insert(0, message)
-            o.findings.append(finding(DUPLICATE_CODE, message, file=o.file))
-            for staged in o.staged.values():
-                _remove(staged)
-            o.staged = {}
-            dup_groups[(o.key, o.year)].append(o)
-        reports: list[str] = []
-        if o.staged:
-            stem = _claim_stem(reports_dir, o.report_name, tuple(o.staged), claimed_reports)
-            if stem != o.report_name:
-                o.notes.append(f"另一机关的报告同名，本报告改名为 {stem}")
-                result.renamed += 1
-            for suffix, staged in o.staged.items():
-                target = reports_dir / (stem + suffix)
-                try:
-                    _move(Path(staged), target)
-                except OutputError as exc:  # one report open in Word must not lose the others
-                    o.notes.append(f"报告未能写入：{exc}")
-                    result.not_written += 1
-                else:
-                    written.add(target)
-                    reports.append(str(target.relative_to(outdir)))
-            result.reports += 1 if reports else 0
-        elif o.write_failed:
-            result.not_written += 1  # the note says why
-        elif o.status in (STATUS_OK, STATUS_WARN):  # pragma: no cover - jobs always compile these
-            o.notes.append("未生成报告")
-        elif o.status == STATUS_ERROR:
-            o.notes.append("有错误，未生成报告；退回说明见“" + REPLIES_DIR + "”文件夹")
-        reply = ""
-        if o.status in (STATUS_ERROR, STATUS_UNREADABLE):
-            reply = reply_text([o])
-            _write_reply(replies_dir, safe_filename(o.office or Path(o.file).stem), [o], reply, emails,
-                         claimed_replies, result, written)
-        result.counts[o.status] += 1
-        if o.status in FAILING:
-            result.n_problems += 1
-            if len(result.problems) < PROBLEMS_SHOWN:
-                first = next((f.message for f in sorted(o.findings, key=sort_key)
-                              if f.severity is Severity.ERROR and not f.settled), "")
-                result.problems.append((o.file, o.office, o.status, o.errors, first))
-        book.add_file(o, "；".join(reports))
-        if o.status == STATUS_DUPLICATE:
-            o.findings = [f for f in o.findings if f.severity is Severity.ERROR]  # kept for the reply only
-            pending.append((o, reports))
-        elif on_file is not None:
-            on_file(o, reports, reply)
-    for group in dup_groups.values():
-        reply = reply_text(group)
-        _write_reply(replies_dir, safe_filename(group[0].office), group, reply, emails, claimed_replies, result,
-                     written)
-        for o in group:
-            if on_file is not None:
-                on_file(o, [], reply)
-    atomic_write(result.status_path, book.to_bytes())
+    try:
+        for o in _outcomes(spool):
+            if o.index in dups:
+                others = [names[j] for j in dups[o.index] if j != o.index]
+                o.status = STATUS_DUPLICATE
+                message = (f"与 {'、'.join(others)} 是同一机关（{o.office}）同一年度（{o.year}年度）的填报表，"
+                           "无法确定以哪一份为准，均未生成报告。请确认后只保留一份，再重新运行。")
+                o.notes.insert(0, message)
+                o.findings.append(finding(DUPLICATE_CODE, message, file=o.file))
+                for staged in o.staged.values():
+                    _remove(staged)
+                o.staged = {}
+                dup_groups[(o.key, o.year)].append(o)
+            reports: list[str] = []
+            if o.staged:
+                stem = _claim_stem(reports_dir, o.report_name, tuple(o.staged), claimed_reports)
+                if stem != o.report_name:
+                    o.notes.append(f"另一机关的报告同名，本报告改名为 {stem}")
+                    result.renamed += 1
+                for suffix, staged in o.staged.items():
+                    target = reports_dir / (stem + suffix)
+                    try:
+                        check_writable(target)  # one report open in Word must not lose the others
+                    except OutputError as exc:
+                        o.notes.append(f"报告未能写入：{exc}")
+                        result.not_written += 1
+                    else:
+                        moves.append((Path(staged), target))
+                        written.add(target)
+                        reports.append(str(target.relative_to(outdir)))
+                result.reports += 1 if reports else 0
+            elif o.write_failed:
+                result.not_written += 1  # the note says why
+            elif o.status in (STATUS_OK, STATUS_WARN):  # pragma: no cover - jobs always compile these
+                o.notes.append("未生成报告")
+            elif o.status == STATUS_ERROR:
+                o.notes.append("有错误，未生成报告；退回说明见“" + REPLIES_DIR + "”文件夹")
+            reply = ""
+            if o.status in (STATUS_ERROR, STATUS_UNREADABLE):
+                reply = reply_text([o])
+                replies.write(safe_filename(o.office or Path(o.file).stem), [o], reply)
+            result.counts[o.status] += 1
+            if o.status in FAILING:
+                result.n_problems += 1
+                if len(result.problems) < PROBLEMS_SHOWN:
+                    first = next((f.message for f in sorted(o.findings, key=sort_key)
+                                  if f.severity is Severity.ERROR and not f.settled), "")
+                    result.problems.append((o.file, o.office, o.status, o.errors, first))
+            book.add_file(o, "；".join(reports))
+            if o.status == STATUS_DUPLICATE:
+                o.findings = [f for f in o.findings if f.severity is Severity.ERROR]  # kept for the reply only
+                pending.append((o, reports))
+            elif on_file is not None:
+                on_file(o, reports, reply)
+        for group in dup_groups.values():
+            reply = reply_text(group)
+            replies.write(safe_filename(group[0].office), group, reply)
+            for o in group:
+                if on_file is not None:
+                    on_file(o, [], reply)
+        status = staging / STATUS_FILE
+        status.write_bytes(book.to_bytes())
+    except BaseException:
+        book.abandon()  # no "Exception ignored" from lxml's half-written sheets
+        raise
+    moves.append((status, result.status_path))
+    _commit(moves, result)
     result.stale = sorted(p for p in before if p not in written)
     return result
 
 
-def _write_reply(folder: Path, name: str, outcomes: list[Outcome], text: str, emails: bool, claimed: set[str],
-                 result: BatchResult, written: set[Path]) -> None:
-    """退回说明/{name}.txt, and with --to eml the same text as an e-mail to the office."""
-    suffixes = (".txt", ".eml") if emails else (".txt",)
-    stem = _claim_stem(folder, name, suffixes, claimed)
-    files = [(folder / (stem + ".txt"), _text_bytes(text))]
-    if emails:
-        files.append((folder / (stem + ".eml"), reply_email(outcomes, text)))
+class _Replies:
+    """退回说明/{name}.txt (with --to eml also .eml), written to the staging folder and moved at the commit."""
+
+    def __init__(self, staging: Path, folder: Path, emails: bool, claimed: set[str], result: BatchResult,
+                 written: set[Path], moves: list[tuple[Path, Path]]):
+        self.staging, self.folder, self.emails, self.claimed = staging, folder, emails, claimed
+        self.result, self.written, self.moves = result, written, moves
+        self.n = 0
+
+    def write(self, name: str, outcomes: list[Outcome], text: str) -> None:
+        suffixes = (".txt", ".eml") if self.emails else (".txt",)
+        stem = _claim_stem(self.folder, name, suffixes, self.claimed)
+        files = [(self.folder / (stem + ".txt"), _text_bytes(text))]
+        if self.emails:
+            files.append((self.folder / (stem + ".eml"), reply_email(outcomes, text)))
+        staged = []
+        try:
+            for target, data in files:
+                check_writable(target)
+                self.n += 1
+                path = self.staging / f"{self.n}{target.suffix}"
+                atomic_write(path, data)
+                staged.append((path, target))
+        except OutputError as exc:
+            self.result.not_written += 1
+            self.result.write_errors.append(str(exc))
+            return
+        self.moves += staged
+        self.written.update(target for _, target in staged)
+        self.result.replies += 1
+
+
+def _commit(moves: list[tuple[Path, Path]], result: BatchResult) -> None:
+    """Put the staged outputs in place: renames within OUTDIR, a fraction of a second for a thousand files,
+    during which a Ctrl+C waits (it is raised when they are done, and the result is whole)."""
+    deferred: list[int] = []
+    restore = None
+    if threading.current_thread() is threading.main_thread():
+        restore = signal.signal(signal.SIGINT, lambda signum, frame: deferred.append(signum))
     try:
-        atomic_write_all(files)
-    except OutputError as exc:
-        result.not_written += 1
-        result.write_errors.append(str(exc))
-        return
-    written.update(path for path, _ in files)
-    result.replies += 1
+        for src, dst in moves:
+            try:
+                _move(src, dst)
+            except OutputError as exc:  # checked writable a moment ago; said, the others still go in place
+                result.not_written += 1
+                result.write_errors.append(str(exc))
+    finally:
+        if restore is not None:
+            signal.signal(signal.SIGINT, restore)
+    if deferred:
+        result.interrupted_late = True
 
 
 def reply_email(outcomes: list[Outcome], text: str) -> bytes:
@@ -679,6 +788,8 @@ def _print_summary(console, summary: BatchResult, outdir: Path) -> None:
         console.print(problems)
         if summary.n_problems > len(shown):
             console.print(f"……另有 {summary.n_problems - len(shown)} 个，见校验结果.xlsx。")
+    if summary.interrupted_late:
+        console.print("收到中断（Ctrl+C）时结果正在写入：已全部写入，下面的结果是完整的。")
     console.print(f"校验结果：{summary.status_path}")
     console.print(f"生成的报告：{summary.reports} 份，在 {outdir / REPORTS_DIR}")
     if summary.replies:

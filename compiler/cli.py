@@ -1,4 +1,5 @@
-"""The ``nianbao`` command.  Messages are Chinese; exit codes: 0 fine, 1 errors found, 2 nothing readable."""
+"""The ``nianbao`` command.  Messages are Chinese; exit codes: 0 fine, 1 errors found, 2 nothing readable,
+3 an internal error (a sentence and a log file, see ``main``), 130 interrupted."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Sequence
 from . import __version__
 from . import format2021 as fmt
 from .diagnostics import Finding, Severity, counts, has_errors, render_human, render_json, summary_line
-from .errors import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UserError
+from .errors import EXIT_ERRORS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UserError, log_internal_error
 from .fileio import atomic_write
 from .inputs import find_inputs, office_key
 from .pipeline import Checked, load, run_checks_on
@@ -156,9 +157,11 @@ def cmd_fill(args) -> int:
         return EXIT_UNREADABLE
     r = checked.result
     structural = [f for f in r.findings if f.code in ("JSON-KEY", "FILE-FORMAT")]
-    if structural:
+    unfit = [f for f in r.findings if f.code == "VAL-FIT"]
+    if structural or unfit:
         _err(render_human(r.findings))
-        _err("JSON 的结构与数据模型不符，未生成工作簿（否则会丢失数据）。")
+        _err("JSON 的结构与数据模型不符，未生成工作簿（否则会丢失数据）。" if structural else
+             f"有 {len(unfit)} 个值超出工作簿能准确保存的范围（VAL-FIT），未生成工作簿（否则这些值会被改变）。")
         return EXIT_ERRORS
     _warn_only(r.findings)
     if r.raw:
@@ -632,6 +635,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             except OSError:
                 pass
         return EXIT_ERRORS
+    except Exception as exc:  # a bug of ours: a sentence, a log file and exit code 3, never a traceback
+        log = log_internal_error(exc, "nianbao " + " ".join(sys.argv[1:] if argv is None else argv))
+        where = f"详细信息已写入 {log}，请把这个文件发给 nianbao 的维护人员。" if log else "详细信息无法写入日志文件。"
+        _err(f"nianbao：内部错误（{type(exc).__name__}），命令没有完成。这是 nianbao 自身的问题，不是输入文件的错误；{where}")
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,3 +20,35 @@ class UserError(Exception):
 
     exit_code: ClassVar[int] = EXIT_USAGE
     status: int = 400
+
+
+def log_folder() -> "Path":
+    """Where nianbao writes the log of an internal error: the user's temporary folder (on Windows
+    %TEMP%\\nianbao\\logs), which needs no rights and is the first place a maintainer asks for."""
+    import tempfile
+    from pathlib import Path
+
+    return Path(tempfile.gettempdir()) / "nianbao" / "logs"
+
+
+def log_internal_error(exc: BaseException, context: str = "") -> "Path | None":
+    """Write ``exc``'s traceback (and what was being done) to a new log file; its path, or None when even
+    that failed.  The user is shown a sentence and this path, never the traceback."""
+    import datetime
+    import os
+    import sys
+    import traceback
+
+    from . import __version__
+
+    try:
+        folder = log_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = folder / f"nianbao-{stamp}-{os.getpid()}.log"
+        text = (f"nianbao {__version__}, Python {sys.version.split()[0]}, {sys.platform}\n"
+                f"{context}\n\n" + "".join(traceback.format_exception(exc)))
+        path.write_text(text, encoding="utf-8", errors="backslashreplace")
+        return path
+    except OSError:
+        return None

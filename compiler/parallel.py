@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -78,8 +79,23 @@ def run_parallel(fn: Callable, tasks: list[tuple], jobs: int, initializer: Calla
         while next_out in done:  # pragma: no cover - defensive
             yield next_out, done.pop(next_out)
             next_out += 1
+    except KeyboardInterrupt:
+        _interrupt_workers(pool)  # a Ctrl+C sent to this process only (not the console's process group)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _interrupt_workers(pool: ProcessPoolExecutor) -> None:
+    """Pass an interrupt on to the workers, so that the shutdown does not wait for their files to finish
+    (a worker's initializer decides what an interrupt does there)."""
+    if sys.platform == "win32":  # pragma: no cover - the console sends Ctrl+C to every process
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            os.kill(process.pid, signal.SIGINT)
+        except (ProcessLookupError, PermissionError, AttributeError):
+            pass
 
 
 def _isolated(fn: Callable, task: tuple, initializer, initargs, on_crash):

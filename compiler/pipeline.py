@@ -9,6 +9,7 @@ from .errors import UserError
 from .checks import all_findings
 from .diagnostics import Finding, has_errors
 from .inputs import office_key
+from .names import displayable
 from .readers import ReadResult, Unreadable, read_report
 from .rules import finding
 
@@ -33,12 +34,19 @@ def unreadable_finding(file: str, exc: Unreadable) -> Finding:
 
 
 def load(path: Path | str, display: str | None = None) -> Checked:
-    """Read a file; an unreadable one gives a single finding instead of a result."""
-    display = display if display is not None else str(path)
+    """Read a file; an unreadable one gives a single finding instead of a result.
+
+    The name shown for it (``display``, or the path) goes through ``names.displayable`` here, the one
+    place every command and the batch take a file's name from: a name that is not UTF-8 is shown as
+    text an output can hold, with a FILE-NAME warning saying so."""
+    display, note = displayable(display if display is not None else path)
+    named = [finding("FILE-NAME", note, file=display)] if note else []
     try:
-        return Checked(display, read_report(path, display))
+        result = read_report(path, display)
     except Unreadable as exc:
-        return Checked(display, None, [unreadable_finding(display, exc)])
+        return Checked(display, None, [unreadable_finding(display, exc)] + named)  # the refusal first
+    result.findings += named
+    return Checked(display, result)
 
 
 def check(path: Path | str, display: str | None = None, last: ReadResult | None = None) -> Checked:

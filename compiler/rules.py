@@ -7,6 +7,7 @@ rule's ``params``.  ``nianbao rules`` lists this table.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,10 @@ RULES: tuple[Rule, ...] = (
     Rule("FILE-READ", E, "文件无法读取", "—",
          "文件不存在、为空、不是 .xlsx 工作簿（如 .xls、.csv、.docx 改了扩展名）、已损坏、被加密，"
          "或超出安全限制（解压后过大、行数过多）。nianbao 不读取其中任何内容，也不输出任何文件。", stage="read"),
+    Rule("FILE-LIMIT", E, "文件超出安全上限", "nianbao（docs/reliability.md）",
+         "文件过大，或其中的行、单元格、文字、页数、压缩比超出 nianbao 的安全上限（远大于任何真实的年度报告）。"
+         "nianbao 在读取内容之前就拒绝它，不会因此卡住或耗尽内存。请确认文件是否正确，是否误粘贴了大量数据或图片。",
+         stage="read"),
     Rule("FILE-FORMAT", E, "不是 2021 年格式的标准填报表", BASIS_FORMAT,
          "工作簿不是 nianbao 生成的 2021 年格式填报表：可能是 2019 年试行格式（国办公开办函〔2019〕60号，"
          "表二有“本年新制作数量”等栏目），或其他来源的表格。请用 `nianbao template` 生成新模板后重新填写。",
@@ -138,6 +143,13 @@ RULES: tuple[Rule, ...] = (
          "请确认无误，最好改为数字格式。", stage="read"),
     Rule("TXT-CHAR", W, "删除了无法写入文档的字符", "XML 1.0 字符范围",
          "文字中含有控制字符等 Word 文档无法保存的字符，已删除；其余文字不变。", stage="read"),
+    Rule("VAL-FIT", E, "值超出工作簿能准确保存的范围", "Excel 规范与限制（每个单元格 32,767 个字符，15 位有效数字）",
+         "Excel 的一个单元格最多保存 32,767 个字符；数字只保存 15 位有效数字，且必须是有限的数。"
+         "超出的值写入填报表就会被截断或改变（如 12345678901234567890 变成 12345678901234567168），"
+         "所以 nianbao 不接受它们：不生成填报表，也不生成报告。请核对这个值。", stage="read"),
+    Rule("FILE-NAME", W, "文件名无法按原样显示", "nianbao",
+         "文件名不是 UTF-8 编码（如从 Windows 共享文件夹拷来的 GBK 文件名），或含有无法识别的字节、控制字符。"
+         "nianbao 按 GBK 解读它，解读不了的字节显示为“�”，结果中的文件名与磁盘上的可能不同。", stage="read"),
     # ---- consistency rules (勾稽关系) --------------------------------------------------
     Rule("T3-S1", E, "表三 一+二 应等于 三+四", BASIS_FORMAT + "表三（本列数据的勾稽关系）",
          "表三每一列：本年新收 + 上年结转 = （七）总计 + 结转下年度继续办理。"
@@ -265,8 +277,23 @@ RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 
 
 def finding(code: str, message: str, **where: Any) -> Finding:
-    """A finding of a registered rule; the rule decides its severity."""
-    return Finding(code=code, severity=RULES_BY_CODE[code].severity, message=message, **where)
+    """A finding of a registered rule; the rule decides its severity.
+
+    Its texts are made writable here, once for every output (the console, JSON, 校验结果.xlsx, a .docx, a
+    reply): a value quoted from the input may hold a lone surrogate or a control character that no UTF-8
+    file or XML document can hold; each becomes U+FFFD."""
+    for key, value in where.items():
+        if isinstance(value, str):
+            where[key] = writable_text(value)
+    return Finding(code=code, severity=RULES_BY_CODE[code].severity, message=writable_text(message), **where)
+
+
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def writable_text(text: str) -> str:
+    """``text`` with the characters XML 1.0 and UTF-8 cannot hold replaced by U+FFFD."""
+    return _UNWRITABLE.sub("\ufffd", text)
 
 
 def describe(rule: Rule) -> str:

@@ -7,14 +7,14 @@ client is ever opened (members of a .zip are written under our own names too).""
 
 from __future__ import annotations
 
-import shutil
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from .errors import UserError
 from .inputs import INPUT_SUFFIXES
-from .readers.sniff import MAX_ENTRIES, MAX_RATIO, MAX_TOTAL_BYTES
+from .readers.limits import MAX_ENTRIES, MAX_RATIO, MAX_TOTAL_BYTES
 
 MAX_FILE = 20 * 1024 * 1024  # one workbook is about 30 KB
 MAX_BATCH = 200 * 1024 * 1024
@@ -94,10 +94,45 @@ def extract_zip(path: Path, display: str, folder: Path) -> list[tuple[Path, str]
                 wanted.append((info, name))
         if not wanted:
             raise BadUpload(f"{display} 中没有 .xlsx、.xlsm 或 .json 文件。")
-        out = []
-        for n, (info, name) in enumerate(wanted):
-            target = folder / f"z{n:04d}{suffix_of(name)}"
-            with archive.open(info) as src, open(target, "wb") as dst:
-                shutil.copyfileobj(src, dst, 1024 * 1024)
-            out.append((target, f"{display}/{name}"))
+        out: list[tuple[Path, str]] = []
+        try:
+            for n, (info, name) in enumerate(wanted):
+                target = folder / f"z{n:04d}{suffix_of(name)}"
+                out.append((target, f"{display}/{name}"))
+                budget = min(info.file_size, MAX_TOTAL_BYTES)
+                with archive.open(info) as src, open(target, "wb") as dst:
+                    # the header's size is a claim: read at most that much (and one byte more, to see a lie)
+                    while chunk := src.read(min(1024 * 1024, budget + 1)):
+                        budget -= len(chunk)
+                        if budget < 0:
+                            raise BadUpload(f"{display} 中的 {name} 实际比压缩包记录的大小更大（压缩包已损坏或被篡改），"
+                                            "已拒绝整个压缩包。")
+                        dst.write(chunk)
+        except BadUpload:
+            _remove_all(out)
+            raise
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+            # a CRC that does not match (a member longer than its header says), a broken stream, an
+            # encrypted member or a compression method zipfile lacks
+            _remove_all(out)
+            raise BadUpload(f"{display} 已损坏或不完整，无法解压（{_zip_reason(exc)}），已拒绝整个压缩包。"
+                            "请重新压缩后再上传。") from None
         return out
+
+
+def _zip_reason(exc: BaseException) -> str:
+    text = str(exc)
+    if "CRC" in text:
+        return "校验和不符：文件内容与压缩包的记录不一致"
+    if "password" in text.lower() or "encrypted" in text.lower():
+        return "压缩包设置了密码"
+    return "压缩数据有误"
+
+
+def _remove_all(files: list[tuple[Path, str]]) -> None:
+    """What was extracted before the archive turned out bad: nothing of it stays."""
+    for path, _ in files:
+        try:
+            path.unlink()
+        except OSError:
+            pass

@@ -17,7 +17,8 @@ WORKFLOWS = {"compiler.batch", "compiler.summary", "compiler.nextyear", "compile
 LOWER = ("compiler.readers", "compiler.writers", "compiler.model", "compiler.format2021", "compiler.rules",
          "compiler.checks", "compiler.diagnostics", "compiler.outcomes", "compiler.aggregate", "compiler.figures",
          "compiler.errors", "compiler.uploads", "compiler.comparison",
-         "compiler.review", "compiler.indicators")
+         "compiler.review", "compiler.indicators",
+         "compiler.names")
 
 
 def _module_name(path: Path) -> str:

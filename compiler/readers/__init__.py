@@ -12,17 +12,29 @@ from pathlib import Path
 from .base import PUBLISHED_KINDS, ReadResult
 from .jsonfile import read_json
 from .published import read_published
-from .sniff import Unreadable, sniff
+from .sniff import Input, Unreadable, sniff, sniff_bytes
 from .workbook import read_workbook
 
-__all__ = ["PUBLISHED_KINDS", "ReadResult", "Unreadable", "read_report"]
+__all__ = ["PUBLISHED_KINDS", "ReadResult", "Unreadable", "read_bytes", "read_input", "read_report"]
 
 
 def read_report(path: Path | str, display: str | None = None) -> ReadResult:
     display = display if display is not None else str(path)
-    inp = sniff(Path(path))
+    return read_input(display, sniff(Path(path)))
+
+
+def read_bytes(data: bytes, name: str, display: str | None = None) -> ReadResult:
+    """A file's content read as ``read_report`` reads the file ``name`` (its suffix counts): the fuzz run
+    and the uploads read from memory."""
+    return read_input(display if display is not None else name, sniff_bytes(data, name))
+
+
+def read_input(display: str, inp: Input) -> ReadResult:
     if inp.kind == "json":
-        return read_json(display, inp)
-    if inp.kind in PUBLISHED_KINDS:
-        return read_published(display, inp)
-    return read_workbook(display, inp)
+        result = read_json(display, inp)
+    elif inp.kind in PUBLISHED_KINDS:
+        result = read_published(display, inp)
+    else:
+        result = read_workbook(display, inp)
+    result.fit_all()  # whatever the reader: no value enters the model that the workbook cannot hold
+    return result

@@ -15,7 +15,7 @@ from ..model import Report
 from ..text import one_line, section_title, split_paragraphs
 from .base import ReadResult, json_path
 from .sniff import Input, Unreadable
-from .values import parse_value
+from .values import parse_value, shown
 
 
 def read_json(display: str, inp: Input) -> ReadResult:
@@ -34,7 +34,7 @@ def read_json(display: str, inp: Input) -> ReadResult:
         return seen
 
     try:
-        data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
+        data = json.loads(text, parse_float=Decimal, parse_int=_integer, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise Unreadable(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列，{_json_error(exc.msg)}。") from exc
     except RecursionError as exc:
@@ -43,9 +43,15 @@ def read_json(display: str, inp: Input) -> ReadResult:
         raise Unreadable("JSON 的顶层应为一个对象（{…}），不是报告数据。")
     form = data.get("format")
     if form is not None and form != fmt.FORMAT_ID:
-        raise Unreadable(f"JSON 的格式是 {form!r}，nianbao 读取 {fmt.FORMAT_ID}（{fmt.FORMAT_TITLE}）。",
+        raise Unreadable(f"JSON 的格式是 {shown(form)}，nianbao 读取 {fmt.FORMAT_ID}（{fmt.FORMAT_TITLE}）。",
                          code="FILE-FORMAT")
     return _JsonReader(display).read(data, duplicates)
+
+
+def _integer(text: str) -> int | Decimal:
+    """A JSON integer: a long one as a Decimal, which has no digit limit (Python's int has one, and a
+    5,000-digit integer would stop ``json.loads`` itself); the value judgement refuses it later (VAL-FIT)."""
+    return int(text) if len(text) <= 18 else Decimal(text)
 
 
 def _json_error(msg: str) -> str:
@@ -123,7 +129,8 @@ class _JsonReader:
             r.report.year = value
         else:
             r.raw[("year",)] = value
-            r.add("INFO-YEAR", f"year 应为整数年份，实为 {_type(value)} {value!r}", ("year",), actual=str(value))
+            r.add("INFO-YEAR", f"year 应为整数年份，实为 {_type(value)} {shown(value)}", ("year",),
+                  actual=shown(value))
 
     def _string(self, value: Any, path: tuple) -> str:
         if isinstance(value, str):

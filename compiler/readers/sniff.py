@@ -12,19 +12,15 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from ..fileio import reason
 
-MAX_FILE_BYTES = 50 * 1024 * 1024  # a standard workbook is about 30 KB
-MAX_JSON_BYTES = 20 * 1024 * 1024
-MAX_PART_BYTES = 40 * 1024 * 1024  # one part of the zip, uncompressed
-MAX_TOTAL_BYTES = 150 * 1024 * 1024  # all parts, uncompressed
-MAX_RATIO = 200  # uncompressed / compressed for a large part: a decompression bomb
-MAX_CELLS = 100_000  # cells in one sheet (the standard workbook has about 700)
-MAX_ROWS = 20_000  # <row> elements in one sheet (the standard workbook has under 300)
-MAX_STRINGS = 200_000  # shared strings (the standard workbook has about 300)
-MAX_ENTRIES = 2_000  # parts in the zip (the standard workbook has about 15)
+from .limits import (MAX_BYTES, MAX_CELLS, MAX_DOCX_XML_BYTES, MAX_ENTRIES, MAX_FILE_BYTES, MAX_PART_BYTES,
+                     MAX_RATIO, MAX_ROWS, MAX_STRINGS, MAX_TOTAL_BYTES, MB)
+
+__all__ = ["MAX_CELLS", "MAX_ENTRIES", "MAX_RATIO", "MAX_ROWS", "MAX_STRINGS", "MAX_TOTAL_BYTES", "Input",
+           "Unreadable", "sniff", "sniff_bytes"]
 
 
 class Unreadable(Exception):
@@ -50,6 +46,7 @@ SAVE_AS = "请在 Excel 或 WPS 中打开它，用“文件 → 另存为”保�
 
 
 def sniff(path: Path) -> Input:
+    """What the file at ``path`` is (its content decides; the suffix only where the content cannot)."""
     path = Path(path)
     if not path.exists():
         raise Unreadable(f"找不到文件：{path}")
@@ -58,16 +55,36 @@ def sniff(path: Path) -> Input:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise Unreadable(f"文件有 {size // (1024 * 1024)} MB，超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限；"
-                             "标准填报表只有几十 KB，这不像是填报表。")
+            raise Unreadable(f"文件有 {size // MB} MB，超过 {MAX_FILE_BYTES // MB} MB 的上限；"
+                             "标准填报表只有几十 KB，这不像是填报表。", code="FILE-LIMIT")
         data = path.read_bytes()
     except PermissionError as exc:
         raise Unreadable(f"没有权限读取文件 {path}") from exc
     except OSError as exc:
         raise Unreadable(f"读取文件 {path} 失败：{reason(exc)}") from exc
+    return sniff_bytes(data, path.name)
+
+
+KIND_NAMES = {"xlsx": "工作簿", "json": "JSON 数据文件", "docx": "Word 文档", "html": "网页", "pdf": "PDF 文件",
+              "txt": "文本文件"}
+TYPICAL = {"xlsx": "标准填报表约 30 KB", "json": "一份报告的数据约 10 KB", "docx": "一份年度报告的 Word 文档通常不到 1 MB",
+           "html": "一份年度报告的网页通常不到 300 KB", "pdf": "一份年度报告的 PDF 通常不到 3 MB",
+           "txt": "一份年度报告的文字约 30 KB"}
+
+
+def sniff_bytes(data: bytes, name: str) -> Input:
+    """What a file's content is, given the file's name (only its suffix counts); bounded by its kind."""
+    inp = _sniff(data, PurePath(name).suffix.lower())
+    limit = MAX_BYTES[inp.kind]
+    if len(data) > limit:
+        raise Unreadable(f"这个{KIND_NAMES[inp.kind]}有 {len(data) / MB:.1f} MB，超过 {limit // MB} MB 的上限"
+                         f"（{TYPICAL[inp.kind]}），已拒绝读取：可能不是年度报告，或夹带了大量图片、数据。", code="FILE-LIMIT")
+    return inp
+
+
+def _sniff(data: bytes, suffix: str) -> Input:
     if not data:
         raise Unreadable("文件是空的（0 字节），可能保存或拷贝时出了问题。")
-    suffix = path.suffix.lower()
     head = data[:8]
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip(data, suffix)
@@ -80,8 +97,6 @@ def sniff(path: Path) -> Input:
     if not excel_suffix and (suffix in HTML_SUFFIXES or stripped[:15].lower().startswith((b"<!doctype html", b"<html"))):
         return Input("html", data)
     if suffix == ".json" or (stripped[:1] in (b"{", b"[") and not _plain_text(data, suffix)):
-        if len(data) > MAX_JSON_BYTES:
-            raise Unreadable("JSON 文件过大，超过 20 MB 的上限。")
         if suffix in (".xlsx", ".xlsm"):
             raise Unreadable("文件扩展名是 .xlsx，但内容是 JSON 文本。若是数据文件，请把扩展名改为 .json。")
         return Input("json", data)
@@ -98,7 +113,7 @@ def sniff(path: Path) -> Input:
 
 def _plain_text(data: bytes, suffix: str) -> bool:
     """A text that starts with "[" or "{" but is no JSON ("[2024] 宿迁市…年度报告" copied from a page)."""
-    if suffix in (".xlsx", ".xlsm") or len(data) > MAX_JSON_BYTES or not _looks_like_text(data):
+    if suffix in (".xlsx", ".xlsm") or len(data) > MAX_BYTES["json"] or not _looks_like_text(data):
         return False
     import json
 
@@ -143,14 +158,15 @@ def _zip(data: bytes, suffix: str) -> Input:
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ENTRIES:
-            raise Unreadable(f"压缩包中有 {len(infos)} 个部件，远超正常工作簿，已拒绝读取（可能是异常文件）。")
+            raise Unreadable(f"压缩包中有 {len(infos)} 个部件，远超正常工作簿，已拒绝读取（可能是异常文件）。",
+                             code="FILE-LIMIT")
         names = {i.filename for i in infos}
         docx = "word/document.xml" in names  # a published report (compiler.readers.published)
         if "ppt/presentation.xml" in names:
             raise Unreadable("这是 PowerPoint 演示文稿，不是 .xlsx 工作簿。")
-        if "mimetype" in names and b"opendocument.text" in archive.read("mimetype")[:100]:
+        if "mimetype" in names and b"opendocument.text" in _member(archive, "mimetype", 100):
             raise Unreadable("这是 OpenDocument 文本（.odt）。请用“另存为”保存为 Word 文档（.docx）后再试。")
-        if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype")[:100]:
+        if "mimetype" in names and b"opendocument.spreadsheet" in _member(archive, "mimetype", 100):
             raise Unreadable("这是 OpenDocument 表格（.ods）。请用“另存为”保存为 .xlsx 格式后再试。")
         if not docx and "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
             raise Unreadable("文件是 zip 压缩包，但不是 Excel 工作簿。")
@@ -162,16 +178,29 @@ def _zip(data: bytes, suffix: str) -> Input:
             if info.file_size > MAX_PART_BYTES or (
                     info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
                 raise Unreadable(f"文件中的 {info.filename} 解压后有 {info.file_size // (1024 * 1024)} MB，"
-                                 "超出安全上限（可能是异常文件或“压缩炸弹”），已拒绝读取。")
+                                 "超出安全上限（可能是异常文件或“压缩炸弹”），已拒绝读取。", code="FILE-LIMIT")
         if total > MAX_TOTAL_BYTES:
-            raise Unreadable("文件解压后总大小超出安全上限，已拒绝读取。")
+            raise Unreadable("文件解压后总大小超出安全上限，已拒绝读取。", code="FILE-LIMIT")
         if docx:
+            body = archive.getinfo("word/document.xml").file_size
+            if body > MAX_DOCX_XML_BYTES:
+                raise Unreadable(f"Word 文档的正文部分解压后有 {body // MB} MB，超过 {MAX_DOCX_XML_BYTES // MB} MB 的上限"
+                                 "（一份年度报告不到 1 MB），已拒绝读取：可能不是年度报告，或文件异常。", code="FILE-LIMIT")
             return Input("docx", data)
         for info in infos:
             _scan_part(archive, info)
-        content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+        content_types = _member(archive, "[Content_Types].xml", MB) if "[Content_Types].xml" in names else b""
         macros = "xl/vbaProject.bin" in names or b"macroEnabled" in content_types or suffix == ".xlsm"
     return Input("xlsx", data, macros=macros)
+
+
+def _member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """The first ``limit`` bytes of a small part (whatever its directory claims); a damaged one said so."""
+    try:
+        with archive.open(name) as src:
+            return src.read(limit)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise Unreadable("文件已损坏或不完整（压缩数据有误，可能下载、拷贝或邮件附件保存时出了问题）。请重新获取原文件。") from exc
 
 
 # Elements counted before any XML parser sees a part (openpyxl walks a whole sheet just to open it).
@@ -203,12 +232,12 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
                     pattern, limit = _COUNTED[kind]
                     counts[kind] += len(pattern.findall(data, 0, cut))
                     if counts[kind] > limit:
-                        raise Unreadable(_TOO_MANY[kind].format(limit=limit))
+                        raise Unreadable(_TOO_MANY[kind].format(limit=limit), code="FILE-LIMIT")
                 tail = data[cut:]
             for kind in kinds:
                 counts[kind] += len(_COUNTED[kind][0].findall(tail))
                 if counts[kind] > _COUNTED[kind][1]:
-                    raise Unreadable(_TOO_MANY[kind].format(limit=_COUNTED[kind][1]))
+                    raise Unreadable(_TOO_MANY[kind].format(limit=_COUNTED[kind][1]), code="FILE-LIMIT")
     except Unreadable:
         raise
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:

@@ -73,14 +73,14 @@ def _sheet_cells(wb, ws) -> dict[tuple[int, int], XlCell]:
         for rows, (_, row) in enumerate(parser.parse(), 1):
             if rows > MAX_ROWS:
                 raise Unreadable(f"工作表“{ws.title}”有超过 {MAX_ROWS} 行，远超标准填报表（几十行），已拒绝读取"
-                                 "（可能误粘贴了大量数据，或文件异常）。")
+                                 "（可能误粘贴了大量数据，或文件异常）。", code="FILE-LIMIT")
             for c in row:
                 if c["value"] is None and c["data_type"] != "f":
                     continue
                 cells[(c["row"], c["column"])] = XlCell(c["value"], c["data_type"], c.get("cached"))
                 if len(cells) > MAX_CELLS:
                     raise Unreadable(f"工作表“{ws.title}”的数据超过 {MAX_CELLS} 个单元格，远超标准填报表，已拒绝读取"
-                                     "（可能误粘贴了大量数据）。")
+                                     "（可能误粘贴了大量数据）。", code="FILE-LIMIT")
     return cells
 
 

@@ -116,6 +116,20 @@ class StatusWorkbook:
                        self._cell(fs, f.review or None, fill=SETTLED_FILL if f.settled else None),
                        self._cell(fs, f.review_reason or None), self._cell(fs, f.fingerprint)])
 
+    def abandon(self) -> None:
+        """Stop without saving (the batch was interrupted): close the sheets' streams and remove their
+        temporary files now, so that no half-written stream is closed by the garbage collector later
+        (lxml's "Exception ignored" tracebacks)."""
+        for ws in (self.files, self.findings):
+            writer = getattr(ws, "_writer", None)
+            for close in (getattr(getattr(ws, "_rows", None), "close", None),
+                          getattr(getattr(writer, "xf", None), "close", None), getattr(writer, "cleanup", None)):
+                if close is not None:
+                    try:
+                        close()
+                    except Exception:  # noqa: BLE001 - the stream was cut anywhere; it is thrown away
+                        pass
+
     def to_bytes(self) -> bytes:
         self.files.auto_filter.ref = f"A1:{get_column_letter(len(self.file_headers))}{self.n_files + 1}"
         self.findings.auto_filter.ref = f"A1:{get_column_letter(len(FINDINGS_HEADERS))}{self.n_findings + 1}"

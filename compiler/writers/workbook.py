@@ -7,6 +7,7 @@ its parts: then the total is written as a value, so that a check can report it.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -23,9 +24,11 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 
 from .. import format2021 as fmt
+from ..errors import UserError
 from ..fileio import FIXED_ZIP_TIME, atomic_write, deterministic_zip
 from ..layout import LINE_HEIGHT, XCell, XSheet, lines_needed, total_formula, workbook_layout
 from ..model import Report
+from ..readers.values import number_fits, text_fits
 
 FONT = "宋体"
 _thin = Side(style="thin", color="808080")
@@ -107,6 +110,7 @@ def _render_sheet(ws, sheet: XSheet, report: Report | None, raw: dict, validatio
         value = cell.value
         if cell.slot is not None and report is not None:
             value = _filled_value(cell, report, raw)
+            _must_fit(sheet.title, cell, value)
         if cell.merge:
             ws.merge_cells(cell.merge)
             if cell.role in STYLES and STYLES[cell.role][2]:
@@ -172,6 +176,24 @@ def _style(xc, cell: XCell) -> None:
     vertical = "top" if cell.role == "text_input" else "center"
     xc.alignment = Alignment(horizontal=cell.align, vertical=vertical, wrap_text=cell.wrap and not cell.vertical,
                              textRotation=255 if cell.vertical else 0)
+
+
+class CellValueError(UserError):
+    """A value no workbook cell holds exactly; nothing is written (the readers refuse these as VAL-FIT)."""
+
+
+def _must_fit(sheet: str, cell: XCell, value: Any) -> None:
+    """The last guard before openpyxl: it would cut a long text, round a long number, or fail on a list."""
+    if value is None or isinstance(value, (bool, datetime.date, datetime.time, datetime.timedelta)):
+        return
+    if isinstance(value, (int, float, Decimal)):
+        problem = number_fits(value)
+    elif isinstance(value, str):
+        problem = "" if value.startswith("=") and cell.slot.kind == "total" else text_fits(value)
+    else:
+        problem = f"是 {type(value).__name__}，不是单元格能保存的值"
+    if problem:
+        raise CellValueError(f"{sheet}!{cell.address}（{fmt.label_text(cell.slot.path)}）{problem}。未写入填报表。")
 
 
 def _filled_value(cell: XCell, report: Report, raw: dict) -> Any:

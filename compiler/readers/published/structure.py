@@ -561,7 +561,9 @@ def _para_of(paras: list[Para], offset: int) -> Para:
     return paras[-1]
 
 
-_TEXT_ROW = re.compile(r"^(?P<label>.*?[^\d\s.])\s*(?P<numbers>(?:\s*\d+(?:\.\d+)?){1,15})$")
+# the numbers are separated by white space: with "\s*" between them a run of digits could be split in
+# exponentially many ways, and a 30-digit run before a letter took minutes (found by the fuzz run)
+_TEXT_ROW = re.compile(r"^(?P<label>.*?[^\d\s.])\s*(?P<numbers>\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?){0,14})$")
 
 
 def _only_headers(text: str, table_key: str) -> bool:
