@@ -6,6 +6,7 @@ server each turn it into their own form in one place (``cli.main``, the web erro
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 EXIT_OK = 0  # done, nothing wrong
@@ -22,16 +23,15 @@ class UserError(Exception):
     status: int = 400
 
 
-def log_folder() -> "Path":
+def log_folder() -> Path:
     """Where nianbao writes the log of an internal error: the user's temporary folder (on Windows
     %TEMP%\\nianbao\\logs), which needs no rights and is the first place a maintainer asks for."""
     import tempfile
-    from pathlib import Path
 
     return Path(tempfile.gettempdir()) / "nianbao" / "logs"
 
 
-def log_internal_error(exc: BaseException, context: str = "") -> "Path | None":
+def log_internal_error(exc: BaseException, context: str = "") -> Path | None:
     """Write ``exc``'s traceback (and what was being done) to a new log file; its path, or None when even
     that failed.  The user is shown a sentence and this path, never the traceback."""
     import datetime
