@@ -16,14 +16,14 @@ import pytest
 from conftest import EXAMPLE_XLSX
 from server.conftest import OFFICE_A, OFFICE_B, free_port
 from server.live import ADMIN_PASSWORD, make_folder, start, stop
-from test_web_browser import CHROMIUM_FLAGS, _chromium
+from web_browser import CHROMIUM_FLAGS, chromium
 
 NEW_PASSWORD = "our-own-password-21"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = _chromium()
+    executable = chromium()
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
