@@ -11,7 +11,6 @@ from pathlib import Path
 
 from .base import PUBLISHED_KINDS, ReadResult
 from .jsonfile import read_json
-from .published import read_published
 from .sniff import Unreadable, sniff
 from .workbook import read_workbook
 
@@ -24,5 +23,7 @@ def read_report(path: Path | str, display: str | None = None) -> ReadResult:
     if inp.kind == "json":
         return read_json(display, inp)
     if inp.kind in PUBLISHED_KINDS:
+        from .published import read_published  # pdfplumber, PIL, python-docx: only for a published report
+
         return read_published(display, inp)
     return read_workbook(display, inp)
