@@ -303,7 +303,7 @@ def cmd_compile(args) -> int:
     if "pdf" in formats:
         _err("正在用 LibreOffice 生成 PDF……")
     rendered = render_report(report, formats, runin=args.subheadings == "runin", template=template,
-                             mail=recipients(report, mail_to, mail_cc, defaults),
+                             mail=recipients(report, mail_to, mail_cc, defaults) if "eml" in formats else None,
                              warnings=counts(checked.findings)[Severity.WARNING], errors=len(errors))
     paths = write_rendered(rendered, Path(args.output))
     for note in rendered.notes:
