@@ -26,7 +26,7 @@ demo: $(VENV)/.installed
 	$(BIN)/nianbao template -o $(OUT)/政府信息公开年度报告填报表.xlsx --overwrite
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_compile.py
