@@ -243,3 +243,32 @@ def test_nothing_outlives_a_killed_owner(tmp_path, soffice, docx):
         assert wait_until(lambda: leftovers(tmp) == ([], []), 30), leftovers(tmp)
     finally:
         _end(proc)
+
+
+# ---- nianbao serve ----------------------------------------------------------------------------
+
+
+def test_the_page_gives_the_pdf_from_its_warm_libreoffice(private_tmp, tmp_path):
+    import io
+
+    from compiler.web import create_app
+    from html_read import find_all, parse_strict
+    app = create_app(port=8765, jobs=1, workdir=tmp_path / "work")
+    app.config.update(TESTING=True, SERVER_NAME="127.0.0.1:8765")
+    service = app.extensions["nianbao"].pdf
+    service.start()  # as serve() does
+    try:
+        with app.test_client() as client:
+            page = client.post("/check", data={"file": (io.BytesIO(EXAMPLE_XLSX.read_bytes()), EXAMPLE_XLSX.name)})
+            tree = parse_strict(page.data)
+            assert any(el.get("id") == "download-pdf" for el in find_all(tree, "button"))
+            token = next(el.get("value") for el in find_all(tree, "input") if el.get("name") == "token")
+            for _ in range(2):
+                got = client.post("/report", data={"token": token, "to": "pdf"})
+                assert got.status_code == 200 and got.mimetype == "application/pdf"
+                assert got.data.startswith(b"%PDF") and re.search(rb'pdfaid:part(="|>)1', got.data)
+                assert ".pdf" in got.headers["Content-Disposition"]
+        assert len(leftovers(private_tmp)[1]) == 1  # one converter, kept warm between requests
+    finally:
+        service.stop()
+    assert wait_until(lambda: leftovers(private_tmp) == ([], [])), leftovers(private_tmp)

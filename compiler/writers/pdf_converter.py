@@ -372,3 +372,66 @@ def _register_exit_hooks() -> None:
     atexit.register(stop_all)
     from multiprocessing import util
     util.Finalize(None, stop_all, exitpriority=100)
+
+
+class PdfService:
+    """The PDFs of a long-running process (``nianbao serve``), as an object it holds: ``start()`` when it
+    starts, so LibreOffice is up (and has converted a warm-up page) before the first PDF is asked for;
+    ``convert()`` from any thread; ``stop()`` when it stops.  Where no warm converter can run, each PDF
+    takes the one-shot path, and a missing LibreOffice is said when a PDF is asked for."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._converter: PdfConverter | None = None
+        self._asked = False
+
+    def _get(self) -> PdfConverter | None:
+        with self._lock:
+            if not self._asked:
+                self._asked = True
+                self._converter = converter_or_none()
+            return self._converter
+
+    def start(self, warm_up: bool = True) -> "PdfService":
+        """Launch LibreOffice now; with ``warm_up``, convert a one-line page in the background."""
+        try:
+            converter = self._get()
+        except PdfError:
+            with self._lock:
+                self._asked = False  # say it when a PDF is asked for
+            return self
+        if converter is not None:
+            converter.start()
+            if warm_up:
+                threading.Thread(target=self._warm_up, args=(converter,), daemon=True).start()
+        return self
+
+    @staticmethod
+    def _warm_up(converter: PdfConverter) -> None:
+        """The first conversion of a new LibreOffice loads Writer and the PDF export (seconds): do it now."""
+        from io import BytesIO
+
+        from docx import Document
+
+        page = Document()
+        page.add_paragraph("政府信息公开工作年度报告")
+        buffer = BytesIO()
+        page.save(buffer)
+        try:
+            converter.convert(buffer.getvalue())
+        except PdfError:
+            pass  # the first real PDF will say what is wrong
+
+    def convert(self, docx: bytes) -> Pdf:
+        converter = self._get()
+        if converter is None:
+            from .pdf import docx_to_pdf
+
+            return docx_to_pdf(docx)
+        return converter.convert(docx)
+
+    def stop(self) -> None:
+        with self._lock:
+            converter, self._converter, self._asked = self._converter, None, False
+        if converter is not None:
+            converter.stop()
