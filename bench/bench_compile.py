@@ -71,15 +71,23 @@ def main() -> int:
 
     command = [sys.executable, "-m", "compiler", "compile", str(workbook), "-o", str(out_dir)]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    rows.append(("whole command: nianbao compile (new process)",
-                 *median_ms(lambda: subprocess.run(command, env=env, capture_output=True, check=True),
-                            args.command_runs, warmup=1)))
     floor_script = ("import io, sys, openpyxl, docx; openpyxl.load_workbook(sys.argv[1]); "
                     "docx.Document(sys.argv[2]).save(io.BytesIO())")
     report_path = write_docx(read_report(workbook).report, out_dir)
-    rows.append(("floor as a command: python + imports + load + save",
-                 *median_ms(lambda: subprocess.run([sys.executable, "-c", floor_script, str(workbook), str(report_path)],
-                                                   check=True), args.command_runs, warmup=1)))
+    floor_command = [sys.executable, "-c", floor_script, str(workbook), str(report_path)]
+    # The command and its floor alternate, run after run, so that the machine's load (it is shared) falls
+    # on both alike.
+    pairs = {"command": [], "floor": []}
+    for i in range(args.command_runs + 1):
+        for name, argv in (("command", command), ("floor", floor_command)):
+            start = time.perf_counter()
+            subprocess.run(argv, env=env, capture_output=True, check=True)
+            if i:  # the first pair warms the disk cache and the bytecode caches
+                pairs[name].append(time.perf_counter() - start)
+    rows.append(("whole command: nianbao compile (new process)", statistics.median(pairs["command"]) * 1000,
+                 min(pairs["command"]) * 1000))
+    rows.append(("floor as a command: python + imports + load + save", statistics.median(pairs["floor"]) * 1000,
+                 min(pairs["floor"]) * 1000))
     rows.append(("  python startup alone (python -c pass)",
                  *median_ms(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True),
                             args.command_runs, warmup=1)))
@@ -91,7 +99,8 @@ def main() -> int:
         print(f"{name:58} {med:10.1f} {low:8.1f}")
     in_process, floor_ms, command, command_floor = rows[0][1], rows[4][1], rows[5][1], rows[6][1]
     print(f"ratio in-process / floor: {in_process / floor_ms:.2f} (target ≤ 1.5); in-process target ≤ 60 ms")
-    print(f"ratio command / command floor: {command / command_floor:.2f}")
+    print(f"ratio command / command floor: {command / command_floor:.2f} (goal ≤ 1.25; "
+          f"of the minima: {rows[5][2] / rows[6][2]:.2f})")
     return 0
 
 
