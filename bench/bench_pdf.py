@@ -43,7 +43,8 @@ from compiler.resources import EXAMPLE_WORKBOOK, resource  # noqa: E402
 from compiler.writers.docx import render_docx  # noqa: E402
 from compiler.writers.pdf import EXPORT_FILTER, font_plan_or_refuse, require_soffice, write_profile  # noqa: E402
 
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+# nianbao's bytecode compiled as pip would (see bench_compile.py)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONPATH": str(ROOT)}
 
 
 def soffice_run(docx_dir: Path, work: Path) -> dict:

@@ -153,6 +153,19 @@ def test_a_document_that_fails_twice_is_that_documents_error(private_tmp, docx, 
         assert_pdf(converter.convert(docx))  # the next document is converted as usual
 
 
+def test_a_converter_that_cannot_start_falls_back_to_one_libreoffice_per_pdf(private_tmp, docx):
+    """unoserver or LibreOffice's Python broken on this machine: the PDFs still come, the slow way."""
+    from compiler.writers.pdf_converter import PdfConverter
+    converter = PdfConverter()
+    converter.python = "/bin/false"  # a host that exits at once
+    try:
+        assert_pdf(converter.convert(docx))
+        assert converter.one_shot and converter.restarts == 1
+    finally:
+        converter.stop()
+    assert wait_until(lambda: leftovers(private_tmp) == ([], [])), leftovers(private_tmp)
+
+
 # ---- nianbao as its own process ---------------------------------------------------------------
 
 

@@ -101,12 +101,13 @@ def converter_or_none(soffice: str | None = None) -> "PdfConverter | None":
 
 
 def _owners() -> list[int]:
-    """Processes besides the parent whose end must end a host: the main process of a worker pool (its
-    workers are not told when it is killed, and would keep their LibreOffice)."""
+    """The processes whose end must end a host: this one (also where the parent cannot be told by
+    ``os.getppid()``, on Windows) and the main process of a worker pool (its workers are not told when it
+    is killed, and would keep their LibreOffice)."""
     import multiprocessing
 
     parent = multiprocessing.parent_process()
-    return [parent.pid] if parent is not None and parent.pid else []
+    return [os.getpid()] + ([parent.pid] if parent is not None and parent.pid else [])
 
 
 def _free_port() -> int:
@@ -116,6 +117,8 @@ def _free_port() -> int:
 
 
 def _alive(pid: int) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - os.kill(pid, 0) would send Ctrl+C there
+        return True  # never sweep: the host removes its own folder
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -200,6 +203,7 @@ class PdfConverter:
         self.plan = font_plan_or_refuse()
         self.restarts = 0  # LibreOffices started again after a hang or a crash
         self.converted = 0
+        self.one_shot = False  # the warm converter never started here: every PDF takes the one-shot path
         self._lock = threading.RLock()
         self._host: subprocess.Popen | None = None
         self._work: Path | None = None
@@ -326,6 +330,8 @@ class PdfConverter:
         """The PDF of a .docx (PDF/A-1, fonts checked, a note per substituted font); a hang or a crash
         costs one restart and one retry, a second failure is a ``PdfError``."""
         with self._lock:
+            if self.one_shot:
+                return self._one_shot(docx)
             if self._host is None:
                 self._launch()
             try:
@@ -335,12 +341,22 @@ class PdfConverter:
                 try:
                     data = self._convert_once(docx)
                 except ConverterFailed as again:
+                    never_ready = not self._ready and self.converted == 0
                     self.stop()
+                    if never_ready:  # unoserver or the uno Python does not work here: LibreOffice still may
+                        self.one_shot = True
+                        return self._one_shot(docx)
                     raise PdfError(f"LibreOffice 两次都没能把这份报告转换为 PDF：{again}。请关闭正在运行的 "
                                    f"LibreOffice 后重试；文件很大或电脑很慢时，可把环境变量 {TIMEOUT_ENV} "
                                    "设为更长的秒数。") from None
             self.converted += 1
         return checked_pdf(data, self.plan)
+
+    def _one_shot(self, docx: bytes) -> Pdf:
+        from .pdf import docx_to_pdf
+
+        self.converted += 1
+        return docx_to_pdf(docx, self.soffice)
 
     def _convert_once(self, docx: bytes) -> bytes:
         self._wait_ready()

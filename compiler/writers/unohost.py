@@ -67,6 +67,16 @@ def main(argv: list[str]) -> int:
         os._exit(0)
 
     def gone(pid: int) -> bool:
+        if sys.platform == "win32":  # pragma: no cover - Windows only (os.kill(pid, 0) would send Ctrl+C)
+            import ctypes
+            kernel = ctypes.windll.kernel32
+            handle = kernel.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+            if not handle:
+                return True
+            code = ctypes.c_ulong()
+            kernel.GetExitCodeProcess(handle, ctypes.byref(code))
+            kernel.CloseHandle(handle)
+            return code.value != 259  # STILL_ACTIVE
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
@@ -74,10 +84,6 @@ def main(argv: list[str]) -> int:
         except OSError:
             return False
         return False
-
-    for signum in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)):
-        if signum is not None:
-            signal.signal(signum, end)
 
     def watch() -> None:
         while not ending.is_set():
