@@ -102,11 +102,15 @@ def test_warm_converter_gives_the_archival_pdf_and_cleans_up(private_tmp, docx, 
 
 
 def test_two_converters_never_share_a_profile(private_tmp, docx):
+    """…nor does a converter reuse one: a LibreOffice replaced after its documents (memory) gets a new one."""
     from compiler.writers.pdf_converter import PdfConverter
-    with PdfConverter() as a, PdfConverter() as b:
+    with PdfConverter(recycle_after=1) as a, PdfConverter() as b:
         assert_pdf(a.convert(docx))
         assert_pdf(b.convert(docx))
         assert a.folder != b.folder and a.office_pid != b.office_pid
+        first = a.folder
+        assert_pdf(a.convert(docx))
+        assert a.recycled == 1 and a.restarts == 0 and a.folder != first and not first.exists()
     assert wait_until(lambda: leftovers(private_tmp) == ([], [])), leftovers(private_tmp)
 
 

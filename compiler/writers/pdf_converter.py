@@ -46,6 +46,9 @@ from .pdf import (INSTALL_HINT, TIMEOUT_ENV, WORK_PREFIX, Pdf, PdfError, checked
 UNO_PYTHON_ENV = "NIANBAO_UNO_PYTHON"  # the Python that has LibreOffice's uno module, when not found by itself
 HOST = Path(__file__).with_name("unohost.py")
 START_TIMEOUT = 90.0  # seconds a LibreOffice may take to start (a loaded machine, a first profile)
+# LibreOffice's memory grows by about a megabyte with each document it has opened: a converter starts
+# a fresh one after this many, so that a batch's peak memory does not grow with its size.
+RECYCLE_AFTER = 100
 STOP_GRACE = 3.0  # seconds the host has to end LibreOffice before both are killed
 OWNER_FILE = "owner"  # in the converter's folder: the pid of the nianbao process that owns it
 PDF_FILTER = "writer_pdf_Export"
@@ -192,9 +195,11 @@ class PdfConverter:
     ``start()`` launches it and returns at once (the caller can do other work while LibreOffice starts);
     ``convert()`` waits for it the first time.  ``stop()`` ends it and removes its folder."""
 
-    def __init__(self, soffice: str | None = None, seconds: float | None = None):
+    def __init__(self, soffice: str | None = None, seconds: float | None = None,
+                 recycle_after: int = RECYCLE_AFTER):
         self.soffice = soffice or require_soffice()
         self.seconds = seconds or timeout()
+        self.recycle_after = recycle_after
         self.python = uno_python(self.soffice)
         self.site = unoserver_site()
         if self.python is None or self.site is None:
@@ -204,6 +209,8 @@ class PdfConverter:
         self.restarts = 0  # LibreOffices started again after a hang or a crash
         self.converted = 0
         self.one_shot = False  # the warm converter never started here: every PDF takes the one-shot path
+        self.recycled = 0  # LibreOffices replaced after RECYCLE_AFTER documents
+        self._since_start = 0
         self._lock = threading.RLock()
         self._host: subprocess.Popen | None = None
         self._work: Path | None = None
@@ -267,6 +274,7 @@ class PdfConverter:
         finally:
             log.close()
         self._ready = False
+        self._since_start = 0
         _LIVE.add(self)
         _register_exit_hooks()
 
@@ -332,6 +340,9 @@ class PdfConverter:
         with self._lock:
             if self.one_shot:
                 return self._one_shot(docx)
+            if self._host is not None and self._since_start >= self.recycle_after:
+                self.recycled += 1
+                self.stop()
             if self._host is None:
                 self._launch()
             try:
@@ -350,6 +361,7 @@ class PdfConverter:
                                    f"LibreOffice 后重试；文件很大或电脑很慢时，可把环境变量 {TIMEOUT_ENV} "
                                    "设为更长的秒数。") from None
             self.converted += 1
+            self._since_start += 1
         return checked_pdf(data, self.plan)
 
     def _one_shot(self, docx: bytes) -> Pdf:
