@@ -9,7 +9,6 @@ lets ``openpyxl.drawing.image`` load without Pillow and then gives it a stand-in
 
 from __future__ import annotations
 
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import sys
@@ -35,8 +34,10 @@ def _pillow_installed() -> bool:
     return importlib.util.find_spec("PIL") is not None
 
 
-class _Loader(importlib.abc.Loader):
-    def __init__(self, finder: "_Finder", inner: importlib.abc.Loader):
+class _Loader:
+    """Wraps the module's own loader (no importlib.abc base: importing it costs more than this module)."""
+
+    def __init__(self, finder: "_Finder", inner):
         self.finder, self.inner = finder, inner
 
     def create_module(self, spec):
@@ -52,7 +53,9 @@ class _Loader(importlib.abc.Loader):
             module.PILImage = LazyImageModule()
 
 
-class _Finder(importlib.abc.MetaPathFinder):
+class _Finder:
+    """A meta path finder (``find_spec`` is all the import system asks of one)."""
+
     blocking = False
 
     def find_spec(self, name, path, target=None):
