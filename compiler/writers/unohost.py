@@ -59,10 +59,16 @@ def main(argv: list[str]) -> int:
                     os.killpg(proc.pid, signal.SIGKILL)
                 except OSError:
                     pass
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                pass
+            # Not proc.wait(): end() may run as a signal handler inside the main thread's proc.wait(),
+            # which holds Popen's lock; reap LibreOffice here directly, briefly.
+            deadline = time.monotonic() + 3
+            while sys.platform != "win32" and time.monotonic() < deadline:
+                try:
+                    if os.waitpid(proc.pid, os.WNOHANG)[0]:
+                        break
+                except ChildProcessError:
+                    break
+                time.sleep(0.02)
         shutil.rmtree(folder, ignore_errors=True)
         os._exit(0)
 
@@ -85,6 +91,10 @@ def main(argv: list[str]) -> int:
             return False
         return False
 
+    for signum in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            signal.signal(signum, end)
+
     def watch() -> None:
         while not ending.is_set():
             if os.getppid() != parent or any(gone(pid) for pid in watched):
@@ -99,8 +109,10 @@ def main(argv: list[str]) -> int:
     command = [soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",
                "--nofirststartwizard", "--norestore", "--nolockcheck", f"-env:UserInstallation={profile_url}",
                f"--accept={connection}"]
+    # LibreOffice's own temporary files (lu*.tmp) go into the converter's folder, and go with it
+    environment = dict(os.environ, TMPDIR=folder, TMP=folder, TEMP=folder)
     office.append(subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=True))
+                                   stderr=subprocess.DEVNULL, start_new_session=True, env=environment))
     with open(pid_file, "w") as f:
         f.write(str(office[0].pid))
     deadline = time.monotonic() + START_TIMEOUT
@@ -114,7 +126,7 @@ def main(argv: list[str]) -> int:
             time.sleep(0.05)
 
     server = UnoServer(interface="127.0.0.1", port=rpc_port, uno_interface="127.0.0.1", uno_port=uno_port,
-                       user_installation=profile_url)
+                       user_installation=profile_url, temp_dir=folder)
     server.libreoffice_process = office[0]
     threading.Thread(target=server.serve, daemon=True).start()
     office[0].wait()  # LibreOffice died (or was killed for hanging): the host has nothing left to do
