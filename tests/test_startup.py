@@ -73,3 +73,15 @@ print(len(book.active._images), book.active._images[0].width)
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
         assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["1", "8"]
+
+
+def test_the_libreoffice_host_needs_only_the_standard_library_and_unoserver():
+    """writers/unohost.py runs under LibreOffice's Python, which has none of nianbao's dependencies."""
+    import ast
+    tree = ast.parse((ROOT / "compiler" / "writers" / "unohost.py").read_text(encoding="utf-8"))
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module and not node.level}
+    assert not any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(tree))  # no nianbao
+    assert imported - set(sys.stdlib_module_names) == {"unoserver"}
