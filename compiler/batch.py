@@ -64,6 +64,7 @@ class BatchOptions:
     last_year: tuple[Path, ...] = ()  # last year's files or folders
     runin: bool = True  # （一）…（五） run in
     formats: tuple[str, ...] = ("docx",)  # --to: report formats; "eml" writes the replies as e-mails too
+    review: tuple = ()  # --review: a reviewer's decisions (review.Decision) from an earlier 校验结果.xlsx
 
     @property
     def report_formats(self) -> tuple[str, ...]:
@@ -75,13 +76,17 @@ _LAST_INDEX: dict[str, list[tuple[str, int | None]]] = {}
 _STAGING: Path | None = None
 _OPTIONS = BatchOptions()
 _CONVERTER = None  # this worker's warm LibreOffice (writers.pdf_converter), started by its first PDF
+_REVIEW: dict[str, dict] = {}  # office key -> fingerprint -> Decision
 
 
 def _init_worker(last_index: dict, staging: str | None, options: BatchOptions) -> None:
-    global _LAST_INDEX, _STAGING, _OPTIONS
+    global _LAST_INDEX, _STAGING, _OPTIONS, _REVIEW
     _LAST_INDEX = last_index
     _STAGING = Path(staging) if staging else None
     _OPTIONS = options
+    _REVIEW = {}
+    for d in options.review:
+        _REVIEW.setdefault(d.office, {})[d.fingerprint] = d
 
 
 def process_file(index: int, path: str, display: str) -> Outcome:
@@ -123,11 +128,17 @@ def _process(index: int, path: str, display: str) -> Outcome:
     out.findings = all_findings(result, last)
     if _LAST_INDEX and last is None:
         out.findings.append(finding("YEAR-NOLAST", out.notes[-1] if out.notes else "未做跨年度检查", file=display))
+    if _REVIEW:
+        from .review import apply_decisions
+        applied = apply_decisions(out.findings, _REVIEW.get(out.key, {}))
+        out.findings = applied.findings
+        if applied.note:
+            out.notes.append(f"复核：{applied.note}")
     out.figures = report.key_figures()
     if has_errors(out.findings):
         out.status = STATUS_ERROR
         return out
-    out.status = STATUS_WARN if any(f.severity is Severity.WARNING for f in out.findings) else STATUS_OK
+    out.status = STATUS_WARN if out.warnings else STATUS_OK
     if _STAGING is not None:
         _stage(out, report, index)
     return out
@@ -499,7 +510,8 @@ def _finish(outdir: Path, entries: list[_Entry], spool, options: BatchOptions, o
         if o.status in FAILING:
             result.n_problems += 1
             if len(result.problems) < PROBLEMS_SHOWN:
-                first = next((f.message for f in sorted(o.findings, key=sort_key) if f.severity is Severity.ERROR), "")
+                first = next((f.message for f in sorted(o.findings, key=sort_key)
+                              if f.severity is Severity.ERROR and not f.settled), "")
                 result.problems.append((o.file, o.office, o.status, o.errors, first))
         book.add_file(o, "；".join(reports))
         if o.status == STATUS_DUPLICATE:
@@ -603,10 +615,11 @@ def _item(n: int, f: Finding) -> str:
 
 
 def _listing(findings: list[Finding], severity: Severity, limit: int) -> list[str]:
-    chosen = [f for f in sorted(findings, key=sort_key) if f.severity is severity]
+    """The findings of ``severity`` that stand (not those a reviewer settled)."""
+    chosen = [f for f in sorted(findings, key=sort_key) if f.severity is severity and not f.settled]
     lines = [_item(i + 1, f) for i, f in enumerate(chosen[:limit])]
     if len(chosen) > limit:
-        lines.append(f"……另有 {len(chosen) - limit} 处未列出，请运行 nianbao check 查看全部。")
+        lines.append(f"……另有 {len(chosen) - limit} 处未列出，全部问题见填报表中的“校验”工作表。")
     return lines
 
 
@@ -634,9 +647,10 @@ def reply_text(outcomes: list[Outcome]) -> str:
     elif first.status == STATUS_UNREADABLE:
         message = first.findings[0].message if first.findings else "文件无法读取。"
         lines += [f"贵单位报送的文件“{_name(first.file)}”无法读取：", "", message, "",
-                  "请按上述提示处理后重新报送。如果不是用标准填报表填写的，请用 nianbao template 生成的标准填报表重新填写。", ""]
+                  "请按上述提示处理后重新报送。如果不是用标准填报表填写的，请向我们索取空白的标准填报表"
+                  "（nianbao 网页上“下载空白填报表”），在其中重新填写。", ""]
     else:
-        errors = [f for f in first.findings if f.severity is Severity.ERROR]
+        errors = [f for f in first.findings if f.severity is Severity.ERROR and not f.settled]
         lines.append(f"贵单位报送的{year}政府信息公开工作年度报告填报表（文件：{_name(first.file)}）经检查，"
                      f"有以下 {len(errors)} 处错误需要改正（格式：工作表!单元格 — 行·列 — 问题）：")
         lines.append("")
@@ -646,8 +660,16 @@ def reply_text(outcomes: list[Outcome]) -> str:
             lines.append(f"另有 {first.warnings} 处需要核实的地方（不影响报送，请确认无误）：")
             lines += _listing(first.findings, Severity.WARNING, REPLY_MAX_WARNINGS)
             lines.append("")
-        lines += ["请在原填报表中逐项改正（只改浅黄色单元格，不要插入或删除行列），保存后重新报送。"
-                  "改正后可查看填报表中的“校验”工作表，或运行 nianbao check 文件名.xlsx 自行检查，确认没有错误后再发送。", ""]
+        settled = [f for f in sorted(first.findings, key=sort_key) if f.settled]
+        if settled:
+            lines.append(f"以下 {len(settled)} 处经我们复核不采纳，无需改正：")
+            lines += [_item(i + 1, f) + (f"（理由：{f.review_reason}）" if f.review_reason else "")
+                      for i, f in enumerate(settled[:REPLY_MAX_WARNINGS])]
+            lines.append("")
+        lines += [f"请打开原填报表“{_name(first.file)}”，按上面列出的工作表和单元格逐项改正"
+                  "（只改浅黄色单元格，不要插入或删除行列），保存后重新报送。",
+                  "改正后请再检查一次：打开填报表中的“校验”工作表，确认其中不再有“错误”；"
+                  "或在 nianbao 网页“机关：检查和生成报告”上传改好的填报表，看到“全部通过”后再发送。", ""]
     lines.append("感谢配合！")
     return "\n".join(lines) + "\n"
 

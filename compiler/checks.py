@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import format2021 as fmt
-from .diagnostics import Finding
+from .diagnostics import Finding, Related
 from .figures import figures
 from .model import format_number
 from .format2021 import label_text
@@ -59,6 +59,26 @@ def _n(value) -> str:
 # ---- arithmetic ------------------------------------------------------------------------------
 
 
+def _related(r: ReadResult, paths: Iterable[tuple], primary: tuple) -> tuple[Related, ...]:
+    """Every cell of a relation but the finding's own, where the office sees it, with its value."""
+    out = []
+    for path in paths:
+        if path == primary:
+            continue
+        where = r.where(path)
+        out.append(Related(where["sheet"], where["cell"], label_text(path), r.report.numbers.get(path), path))
+    return tuple(out)
+
+
+def _terms(values: list, shown_all: int = 8) -> str:
+    """5 + 0 + 3; of a long sum only the terms that are not 0: 1 + 3，其余 19 项为 0."""
+    if len(values) <= shown_all:
+        return " + ".join(_n(v) for v in values)
+    nonzero = [v for v in values if v]
+    rest = len(values) - len(nonzero)
+    return (" + ".join(_n(v) for v in nonzero) or "0") + (f"，其余 {rest} 项为 0" if nonzero and rest else "")
+
+
 @kind("sums")
 def _sums(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
     numbers = r.report.numbers
@@ -74,26 +94,31 @@ def _sums(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
             note = ""
             if s.total in r.constant_totals and r.kind == "xlsx":
                 note = "；这个总计格里是手填的数值，不是模板的求和公式"
-            yield _at(rule, r, s.total, f"{label_text(s.total)} 应为 {_n(expected)}（{s.what}），实为 {_n(total)}{note}",
-                      expected=expected, actual=total)
+            yield _at(rule, r, s.total, f"{label_text(s.total)} 应为 {_n(expected)}（{s.what}），实为 {_n(total)}"
+                                        f"（{_n(total)} ≠ {_terms(parts)}）{note}",
+                      expected=expected, actual=total, related=_related(r, s.parts, s.total))
 
 
 @kind("balance")
 def _balance(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
-    p = rule.params
     numbers = r.report.numbers
-    for col, _ in fmt.T3_COLUMNS:
-        plus = [numbers.get((p["table"], row, col)) for row in p["plus"]]
-        minus = [numbers.get((p["table"], row, col)) for row in p["minus"]]
-        target = (p["table"], p["target"], col)
-        actual = numbers.get(target)
-        if actual is None or None in plus or None in minus:
+    for b in fmt.BALANCES:
+        if b.rule != rule.code:
             continue
-        expected = sum(plus, 0) - sum(minus, 0)
+        left, right = [numbers.get(p) for p in b.left], [numbers.get(p) for p in b.right]
+        actual = numbers.get(b.target)
+        if None in left or None in right:
+            continue
+        others = [v for p, v in zip(b.right, right) if p != b.target]
+        expected = sum(left, 0) - sum(others, 0)
         if expected != actual:
-            shown = "+".join(_n(v) for v in plus) + "".join(f"−{_n(v)}" for v in minus)
-            yield _at(rule, r, target, f"{label_text(target)} 应为 {_n(expected)}（{p['what']} = {shown}），实为 {_n(actual)}",
-                      expected=expected, actual=actual)
+            shown = "+".join(_n(v) for v in left) + "".join(f"−{_n(v)}" for v in others)
+            names = list(b.terms)
+            equation = (" + ".join(names[:len(left)]) + " = " + " + ".join(names[len(left):]) + "："
+                        + " + ".join(_n(v) for v in left) + " ≠ " + " + ".join(_n(v) for v in right))
+            yield _at(rule, r, b.target, f"{label_text(b.target)} 应为 {_n(expected)}（{rule.params['what']} = {shown}），"
+                                         f"实为 {_n(actual)}；{equation}",
+                      expected=expected, actual=actual, related=_related(r, b.paths, b.target))
 
 
 @kind("carry")
@@ -149,8 +174,9 @@ def _rule_power(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
     name = r.report.office.get("name", "")
     if not name:
         return
-    if next((power for pattern, power in rule.params["decide"] if re.search(pattern, name)), False):
-        return
+    power = next((power for pattern, power in rule.params["decide"] if re.search(pattern, name)), False)
+    if power is None or power:
+        return  # it has rule-making power, or its name does not tell
     for path in rule.params["paths"]:
         value = r.report.numbers.get(path)
         if value:
@@ -225,6 +251,73 @@ def _nonempty(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
             heading = next(h for h in fmt.HEADINGS if h.text_key == key)
             hint = "（没有需要报告的事项可写“无。”）" if key == "other" else ""
             yield _at(rule, r, ("text", key), f"“{heading.full}”没有内容{hint}")
+
+
+_PUNCTUATION = re.compile(r"[\s\W_]+")  # what "about 15 characters" does not count
+
+
+@kind("thin")
+def _thin(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    p = rule.params
+    paragraphs = r.report.text[p["text"]]
+    if not paragraphs:
+        return  # empty: TXT-W5
+    text = "".join(paragraphs).strip()
+    bare = _PUNCTUATION.sub("", text)
+    heading = next(h for h in fmt.HEADINGS if h.text_key == p["text"])
+    if bare in p["nothing"]:
+        why = "只写了“无”一类的话"
+    elif len(bare) < p["min_chars"]:
+        why = f"只有 {len(bare)} 个字"
+    else:
+        return
+    yield _at_paragraph(rule, r, ("text", p["text"]), 0,
+                        f"“{heading.full}”{why}：“{_quoted(text)}”。请写出本年度存在的具体问题和改进措施",
+                        expected=p["min_chars"], actual=len(bare))
+
+
+def _sentences(paragraph: str) -> Iterator[tuple[int, str]]:
+    for m in re.finditer(r"[^。！？；]+[。！？；]?", paragraph):
+        if m.group().strip():
+            yield m.start(), m.group()
+
+
+@kind("fees_stated")
+def _fees_stated(rule: Rule, r: ReadResult, last) -> Iterator[Finding]:
+    p = rule.params
+    part = r.report.text[p["text"]]
+    if not part:
+        return
+    said_none: tuple[int, str] | None = None  # (paragraph index, the sentence saying no fee was charged)
+    if re.match(p["nothing"], _PUNCTUATION.sub("", "".join(part))):
+        said_none = (0, "".join(part).strip())
+    else:
+        for i, paragraph in enumerate(part):
+            for _, sentence in _sentences(paragraph):
+                if any(re.search(pattern, sentence) for pattern in p["none_charged"]):
+                    said_none = (i, sentence)
+                    break
+            if said_none:
+                break
+    if said_none is None:
+        return
+    for path, index, paragraph in _paragraphs(r):
+        for _, sentence in _sentences(paragraph):
+            if sentence == said_none[1]:
+                continue
+            for pattern in p["charged"]:
+                m = re.search(pattern, sentence)
+                if not m or float(m.group("n")) == 0:
+                    continue
+                before = sentence[max(0, m.start() - 4):m.start()]
+                if any(word in before for word in p["negations"]):
+                    continue
+                where = "本部分另一处" if path == ("text", p["text"]) else "正文"
+                yield _at_paragraph(rule, r, ("text", p["text"]), said_none[0],
+                                    f"“{fmt.HEADINGS[5].full}”写的是“{_quoted(said_none[1], 40)}”，但{where}说"
+                                    f"“{_quoted(sentence.strip(), 60)}”（信息处理费 {m.group('n')} {m.group('u')}）",
+                                    actual=f"{m.group('n')}{m.group('u')}")
+                return
 
 
 @kind("period")
@@ -313,16 +406,25 @@ def _shingles(paragraphs: Iterable[str], size: int = 10) -> set[str]:
     return {text[i:i + size] for i in range(max(0, len(text) - size + 1))}
 
 
+def copied_share(this: Iterable[str], before: Iterable[str]) -> float | None:
+    """TXT-W6's measure of copied-over text: the share of this year's 10-character runs (whitespace
+    removed, every number as one sign) that last year's text has too; None when this year's text is
+    shorter than one run.  ``nianbao compare`` marks copied-over sections with it."""
+    a, b = _shingles(this), _shingles(before)
+    if not a:
+        return None
+    return len(a & b) / len(a)
+
+
 @kind("similar")
 def _similar(rule: Rule, r: ReadResult, last: ReadResult) -> Iterator[Finding]:
     this = [p for _, p in r.report.narrative()]
     before = [p for _, p in last.report.narrative()]
     if sum(len(p) for p in this) < rule.params["min_chars"]:
         return
-    a, b = _shingles(this), _shingles(before)
-    if not a:
+    ratio = copied_share(this, before)
+    if ratio is None:
         return
-    ratio = len(a & b) / len(a)
     if ratio > rule.params["threshold"]:
         yield _at(rule, r, ("text", "overview"), f"正文有 {ratio:.0%} 的文字与上年报告（{last.file}）相同，"
                                                  "请按本年度的实际工作重写", expected=rule.params["threshold"],

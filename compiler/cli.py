@@ -337,14 +337,30 @@ def cmd_rules(args) -> int:
 def cmd_batch(args) -> int:
     from .batch import BatchOptions, run_batch
     options = BatchOptions(jobs=args.jobs, runin=args.subheadings == "runin", formats=_formats(args.to),
-                           last_year=tuple(Path(p) for p in _existing(args.last_year or [], "--last-year")))
+                           last_year=tuple(Path(p) for p in _existing(args.last_year or [], "--last-year")),
+                           review=_review(args.review))
     return run_batch([Path(p) for p in args.paths], Path(args.output), options)
+
+
+def _review(path: str | None) -> tuple:
+    """The decisions of --review (a 校验结果.xlsx a reviewer marked), its unusable rows said."""
+    if not path:
+        return ()
+    from .writers.status import read_decisions
+    decisions, notes = read_decisions(Path(path))
+    for note in notes[:20]:
+        _err(f"注意：--review {Path(path).name}：{note}")
+    if len(notes) > 20:
+        _err(f"注意：--review 另有 {len(notes) - 20} 行未采用。")
+    _err(f"复核意见：{len(decisions)} 条（{Path(path).name}）。")
+    return tuple(decisions)
 
 
 def cmd_summary(args) -> int:
     from .summary import run_summary
     return run_summary([Path(p) for p in args.paths], Path(args.output), area=args.name,
-                       include_invalid=args.include_invalid)
+                       include_invalid=args.include_invalid,
+                       last_year=[Path(p) for p in _existing(args.last_year or [], "--last-year")] or None)
 
 
 def cmd_next_year(args) -> int:
@@ -361,6 +377,30 @@ def cmd_next_year(args) -> int:
         return EXIT_ERRORS
     target = _target(args.output, "下一年度填报表.xlsx", [args.workbook], overwrite=args.overwrite)
     _out(str(write_next_year(result.report, target)))
+    return EXIT_OK
+
+
+def cmd_compare(args) -> int:
+    from .compare import OUTPUT_SUFFIXES, compare_files, render_comparison
+    if args.format == "json" and args.output:
+        raise UsageError("--format json 把对比结果输出到屏幕，不能同时用 -o；要写入文件请去掉 --format json")
+    if args.format != "json":
+        if not args.output:
+            raise UsageError("请用 -o 给出输出文件：.html（网页）、.pdf 或 .xlsx（如 -o 对比.html）；"
+                             "或用 --format json 输出到屏幕")
+        target = _target(args.output, "对比.html", [args.last, args.this])
+        if target.suffix.lower() not in OUTPUT_SUFFIXES:
+            raise UsageError(f"-o 应是 {'、'.join(OUTPUT_SUFFIXES)} 文件，而不是“{target.suffix or target.name}”")
+        if target.suffix.lower() == ".pdf":
+            from .writers.htmlpdf import require_browser
+            require_browser()  # before any work: no PDF without a browser
+    comparison = compare_files(args.last, args.this)
+    if args.format == "json":  # UTF-8 whatever the console's code page, as `export` writes
+        sys.stdout.flush()
+        sys.stdout.buffer.write((json.dumps(comparison.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    _out(str(atomic_write(target, render_comparison(comparison, target.suffix))))
     return EXIT_OK
 
 
@@ -468,6 +508,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--subheadings", choices=("runin", "standalone"), default="runin", help="小标题样式，同 compile")
     s.add_argument("--to", metavar="格式", default="docx",
                    help="报告的格式，同 compile：docx、pdf、html，逗号隔开；加 eml 时退回说明也写成发给各机关的邮件（.eml）")
+    s.add_argument("--review", metavar="校验结果.xlsx",
+                   help="上次生成、已在“问题明细”表的“复核”“理由”列填写了复核意见的校验结果；"
+                        "标为“不采纳”的问题不再作为错误或警告（错误须写明理由），意见带入新的校验结果")
     s.set_defaults(func=cmd_batch)
 
     s = sub.add_parser("summary", help="汇总多个机关同一年度的表二、表三、表四",
@@ -478,7 +521,20 @@ def _parser() -> argparse.ArgumentParser:
                    help="输出文件：.json（数据）、.xlsx（汇总表）、.docx（Word）、.pdf 或 .html（网页）")
     s.add_argument("--name", metavar="地区", default="", help="汇总报告的标题名称，如“沙坡头区”")
     s.add_argument("--include-invalid", action="store_true", help="有错误的文件也计入汇总（默认排除并列出）")
+    s.add_argument("--last-year", nargs="+", metavar="路径",
+                   help="往年的填报表或文件夹（可含多个年度）：按机关名称对应上一年度，计算各项指标的同比，并画出历年趋势")
     s.set_defaults(func=cmd_summary)
+
+    s = sub.add_parser("compare", help="对比同一机关两个年度的报告（正文重复率、表格增减、跨年度问题）",
+                       description="对比同一机关上年和本年的报告：逐部分并排显示正文、标出改动和重复率，"
+                                   "表二、表三、表四逐格列出增减，并列出跨年度问题和各年度自身的问题。"
+                                   "两份文件可以是填报表、数据 JSON 或已发布的报告（.docx、.html、.pdf、.txt）。"
+                                   "退出码：0 已生成对比，2 文件无法读取或两份报告不能对比。")
+    s.add_argument("last", metavar="上年报告")
+    s.add_argument("this", metavar="本年报告")
+    s.add_argument("-o", "--output", metavar="文件", help="输出文件：.html（网页）、.pdf（由浏览器打印）或 .xlsx")
+    s.add_argument("--format", choices=("file", "json"), default="file", help="json：把对比结果以 JSON 输出到屏幕")
+    s.set_defaults(func=cmd_compare)
 
     s = sub.add_parser("send", help="通过邮件服务器发送 .eml 邮件（如 compile --to eml 生成的报送邮件）",
                        description="发送 .eml 邮件。发信服务器在设置文件的 [smtp] 中或用环境变量设置；"

@@ -1,4 +1,5 @@
-"""nianbao's settings file: where reports are sent, and how ``nianbao send`` reaches the mail server.
+"""nianbao's settings file: where reports are sent, how ``nianbao send`` reaches the mail server, and the
+limits of the summary's risk marks.
 
 A TOML file (UTF-8), by default ``%APPDATA%\\nianbao\\nianbao.toml`` on Windows and
 ``~/.config/nianbao/nianbao.toml`` elsewhere; ``NIANBAO_CONFIG`` names another.  Every key is optional::
@@ -14,6 +15,15 @@ A TOML file (UTF-8), by default ``%APPDATA%\\nianbao\\nianbao.toml`` on Windows 
     user = "ykzzfbgs@163.com"
     from = "ykzzfbgs@163.com"        # default: the .eml's From, else user
     ca_file = ""                     # a CA certificate for a server with its own certificate
+
+    [risk]                           # the risk marks of nianbao summary (compiler/indicators.py)
+    min_cases = 30                   # an office with fewer 办结 requests is not rated
+    [risk.substantive]               # 实质公开率: lower is worse
+    yellow = 45                      # percent
+    red = 40
+    [risk.review_correction]         # 复议纠错率: higher is worse (so is suit_correction, 诉讼纠错率)
+    yellow = 10
+    red = 15
 
 The password is never taken from the command line: ``NIANBAO_SMTP_PASSWORD`` or the question
 ``nianbao send`` asks (a ``password`` key in the file is read too, but the file must then be private).
@@ -69,7 +79,7 @@ def load_config(path: Path | None = None) -> dict:
         raise ConfigError(f"设置文件 {path} 格式有误：{exc}") from exc
     except OSError as exc:
         raise ConfigError(f"无法读取设置文件 {path}：{exc.strerror or exc}") from exc
-    for section in ("mail", "smtp"):
+    for section in ("mail", "smtp", "risk"):
         if section in data and not isinstance(data[section], dict):
             raise ConfigError(f"设置文件 {path} 中的 {section} 应为一节（[{section}]）")
     data["_path"] = str(path)
@@ -126,3 +136,37 @@ def smtp_settings(config: dict, env: dict | None = None) -> SmtpSettings:
     return SmtpSettings(host=host, port=port, security=security, user=str(smtp.get("user", "") or ""),
                         sender=str(smtp.get("from", "") or ""), ca_file=str(smtp.get("ca_file", "") or ""),
                         password=str(password) if password else None)
+
+
+def risk_overrides(config: dict) -> dict:
+    """The [risk] section, checked: {"min_cases": n, indicator key: {"yellow": x, "red": y}}."""
+    from .indicators import THRESHOLDS
+
+    risk = config.get("risk", {})
+    where = f"设置文件 {config.get('_path', config_path())} 的 [risk]"
+    known = {t.indicator: t for t in THRESHOLDS}
+    out: dict = {}
+    for key, value in risk.items():
+        if key == "min_cases":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"{where} 中的 min_cases 应为不小于 0 的整数，实为 {value!r}")
+            out[key] = value
+            continue
+        if key not in known:
+            raise ConfigError(f"{where} 中有不认识的项 {key}（可设 min_cases、{'、'.join(known)}）")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where} 中的 {key} 应为一节（[risk.{key}]，其中写 yellow = …、red = …）")
+        limits = {}
+        for name, number in value.items():
+            if name not in ("yellow", "red"):
+                raise ConfigError(f"{where}.{key} 中有不认识的项 {name}（只能设 yellow、red）")
+            if not isinstance(number, (int, float)) or isinstance(number, bool) or not 0 <= number <= 100:
+                raise ConfigError(f"{where}.{key} 的 {name} 应为 0 到 100 之间的百分数，实为 {number!r}")
+            limits[name] = number
+        t = known[key]
+        yellow, red = limits.get("yellow", t.yellow), limits.get("red", t.red)
+        if (t.worse == "above" and red < yellow) or (t.worse == "below" and red > yellow):
+            better = "不小于" if t.worse == "above" else "不大于"
+            raise ConfigError(f"{where}.{key} 的 red 应{better} yellow（红色比黄色更严重），实为 red = {red}、yellow = {yellow}")
+        out[key] = limits
+    return out

@@ -9,7 +9,11 @@ wrong warning teaches clerks to ignore warnings.  So a figure is skipped when
 
 * it is a change or a rate ("同比增长12%", "较上年增加5件"), or another year's ("2020年收到申请5件");
 * words before it make it last year's or a comparison (``NOT_AFTER``);
-* two subjects claim the same words (the subject is ambiguous).
+* two subjects claim the same words (the subject is ambiguous);
+* it stands in a quoted slogan, or is a one written as a word in a parallel idiom ("办结一件、销号一件");
+* a negation is about an outcome (纠错, 败诉), not the count ("未发生…被行政复议纠错或行政诉讼败诉情形").
+
+``NOT_FIGURES`` holds real sentences of each kind: they must yield nothing.
 
 A phrase the table does not know is not a figure at all: "主动公开各类信息676条" states nothing
 the tables hold.
@@ -101,6 +105,31 @@ NOT_AFTER = ("上年", "去年", "上一年", "同比", "较", "比", "与", "�
 NOT_BEFORE = ("%", "％", "个百分点", "余", "多")
 CLAUSE_END = "。；！？;!?\n"
 _WINDOW = 8  # characters looked at before a figure
+# Words after a negated subject that make the sentence about an outcome, not the count: "未发生…被行政复议
+# 纠错或行政诉讼败诉情形" says nothing of how many reviews or suits there were
+OUTCOME_WORDS = ("纠错", "败诉", "撤销", "确认违法", "纠正", "责令")
+# Quotation marks: a figure inside a quoted slogan ("'办结一件申请、解决一个问题'") is not a count
+QUOTE_PAIRS = (("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』"), ("《", "》"))
+STRAIGHT_QUOTES = "\"'"
+# A number written as a word in a parallel phrase ("办结一件、销号一件", "一件一档") is an idiom
+_IDIOM = re.compile(r"[一每][件个次项份起宗]")
+
+# Sentences of published reports that state no figure of the tables although they look like it: each must
+# yield nothing (tests/test_figures.py reads them).  Slogans, idioms with numbers as words, and negated
+# outcomes (纠错, 败诉) rather than counts.
+NOT_FIGURES: tuple[str, ...] = (
+    "努力做到'办结一件申请、解决一个问题'，切实提升群众满意度。",
+    "努力做到“办结一件申请、解决一个问题”。",
+    "坚持“办结一件、销号一件”，确保件件有回音。",
+    "按照‘一件一档’要求，办结一件归档一件。",
+    "全年未发生因依申请公开被行政复议纠错或行政诉讼败诉情形。",
+    "全年未发生因政府信息公开引发的行政复议被纠错、行政诉讼败诉的情况。",
+    "未发生因政府信息公开行政复议案件被撤销的情况。",
+    "没有发生行政复议和行政诉讼败诉案件。",
+    "未发生政府信息公开行政诉讼被确认违法的情况。",
+    "本年度未发生因政府信息公开被行政复议责令重新答复的情形。",
+    "实现“收到申请一件、办结一件”的闭环管理。",
+)
 
 
 @dataclass(frozen=True)
@@ -162,6 +191,21 @@ def at_list_end(before: str) -> bool:
     return bool(_LIST_BEFORE.search(before))
 
 
+def _in_quotes(paragraph: str, at: int) -> bool:
+    head = paragraph[:at]
+    if any(head.count(a) > head.count(b) for a, b in QUOTE_PAIRS):
+        return True
+    return any(head.count(q) % 2 == 1 and paragraph.count(q) % 2 == 0 for q in STRAIGHT_QUOTES)
+
+
+def _is_idiom(paragraph: str, m: re.Match) -> bool:
+    """"办结一件申请、解决一个问题": a one written as a word, beside another "一件/一个" in its sentence."""
+    if m.group("n") != "一":
+        return False
+    sentence = sentence_at(paragraph, m.start(), m.end())
+    return len(_IDIOM.findall(sentence)) >= 2
+
+
 def figures(paragraph: str, year: int | None = None) -> list[Figure]:
     """Every figure the paragraph states about a table value, in order; ambiguous ones left out."""
     found: list[Figure] = []
@@ -174,6 +218,14 @@ def figures(paragraph: str, year: int | None = None) -> list[Figure]:
                     continue
             else:
                 value = 0
+                end = min([i for i in (paragraph.find(ch, m.end()) for ch in CLAUSE_END + "，,") if i >= 0],
+                          default=len(paragraph))
+                if any(word in paragraph[m.end():end] for word in OUTCOME_WORDS):
+                    continue  # "未发生…行政复议纠错…": an outcome that did not happen, not no reviews
+            if _in_quotes(paragraph, m.start()):
+                continue  # a slogan
+            if "n" in pattern.groupindex and not m.group("n").isdigit() and _is_idiom(paragraph, m):
+                continue
             before = _clause_before(paragraph, m.start())
             if any(word in before for word in NOT_AFTER):
                 continue

@@ -177,6 +177,21 @@ class Sum:
 
 
 @dataclass(frozen=True)
+class Balance:
+    """Two sums of a column that must be equal: Table 三's 一 + 二 = （七） + 四 (a consistency rule)."""
+
+    left: tuple[Path, ...]
+    right: tuple[Path, ...]
+    target: Path  # the term a finding is put on: where the fix most likely goes
+    rule: str  # rule code, see compiler.rules
+    terms: tuple[str, ...]  # how a message names each term of left + right: 一, 二, （七）, 四
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return self.left + self.right
+
+
+@dataclass(frozen=True)
 class Table:
     key: str  # data-model key: t2, t3, t4
     name: str  # 表二
@@ -188,6 +203,7 @@ class Table:
     widths_mm: tuple[float, ...]  # column widths in the .docx (sum 156 mm, the text width)
     xl_widths: tuple[float, ...]  # column widths in the workbook (characters)
     sums: tuple[Sum, ...] = ()
+    balances: tuple[Balance, ...] = ()
 
     @property
     def sheet(self) -> str:
@@ -353,8 +369,14 @@ def _table3() -> Table:
             "各项办理结果之和")
         for c, _ in T3_COLUMNS
     ]
+    # The corner cell's relation, per column: 一 + 二 = （七）总计 + 四 (the finding goes on 四, the remainder)
+    balances = tuple(
+        Balance((("t3", "new", c), ("t3", "carried_in", c)), (("t3", "total_handled", c), ("t3", "carried_out", c)),
+                target=("t3", "carried_out", c), rule="T3-S1", terms=("一", "二", "（七）", "四"))
+        for c, _ in T3_COLUMNS)
     return Table("t3", "表三", 3, T3_FIRST_DATA_ROW + len(T3_ROWS), ncols, tuple(cells), header_rows=3,
-                 widths_mm=(8, 30, 48) + (10,) * 7, xl_widths=(5, 16, 34) + (9,) * 7, sums=tuple(sums))
+                 widths_mm=(8, 30, 48) + (10,) * 7, xl_widths=(5, 16, 34) + (9,) * 7, sums=tuple(sums),
+                 balances=balances)
 
 
 # ---- Table 四 --------------------------------------------------------------
@@ -398,6 +420,7 @@ def _table4() -> Table:
 TABLES: tuple[Table, ...] = (_table2(), _table3(), _table4())
 TABLES_BY_KEY = {t.key: t for t in TABLES}
 SUMS: tuple[Sum, ...] = tuple(s for t in TABLES for s in t.sums)
+BALANCES: tuple[Balance, ...] = tuple(b for t in TABLES for b in t.balances)
 VALUE_CELLS: dict[Path, tuple[Table, Cell]] = {c.path: (t, c) for t in TABLES for c in t.values()}
 TOTAL_PATHS = frozenset(c.path for t in TABLES for c in t.totals())
 

@@ -138,9 +138,8 @@ def live_checks() -> tuple[LiveCheck, ...]:
                                 compare="<=", note=f"{label}：{t2_cols['made']} ≤ {t2_cols['valid']} + {t2_cols['repealed']}"))
     t3 = fmt.TABLES_BY_KEY["t3"]
     rows = {key: fmt.t3_row_label(path) for key, path in fmt.T3_ROWS}
-    for col, label in fmt.T3_COLUMNS:
-        checks.append(LiveCheck(t3, "T3-S1", ("t3", "carried_out", col),
-                                (("t3", "new", col), ("t3", "carried_in", col)), (("t3", "total_handled", col),),
+    for (col, label), b in zip(fmt.T3_COLUMNS, (b for b in fmt.BALANCES if b.target[0] == "t3")):
+        checks.append(LiveCheck(t3, b.rule, b.target, b.left, tuple(p for p in b.right if p != b.target),
                                 note=f"{label}：{rows['carried_out']} = {rows['new'][:1]} + {rows['carried_in'][:1]} − "
                                      f"{rows['total_handled']}"))
     for s in fmt.SUMS:

@@ -45,11 +45,16 @@ class Outcome:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+        """Errors that stand (a reviewer's 不采纳 settles one)."""
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR and not f.settled)
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING and not f.settled)
+
+    @property
+    def settled(self) -> int:
+        return sum(1 for f in self.findings if f.settled)
 
 
 @dataclass

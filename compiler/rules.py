@@ -26,7 +26,7 @@ class Rule:
     title: str
     basis: str
     explanation: str
-    stage: str = "report"  # read | report | years | batch | match
+    stage: str = "report"  # read | report | years | batch | match | review
     kind: str = ""  # what the check engine runs (stage report/years)
     params: dict[str, Any] = field(default_factory=dict)
 
@@ -76,6 +76,10 @@ RULES: tuple[Rule, ...] = (
     Rule("BATCH-DUP", E, "同一机关同一年度报送了不止一份", "nianbao batch",
          "批量处理时，同一机关（按机关名称）同一年度有两份或更多填报表。无法确定以哪一份为准，"
          "这些文件都不生成报告，退回说明请对方确认后只报送一份。", stage="batch"),
+    Rule("REVIEW-REASON", W, "不采纳错误没有写理由", "nianbao batch --review",
+         "校验结果.xlsx 中把一处错误标为“不采纳”，但“理由”列为空。错误会阻止生成和发布报告，"
+         "只有写明理由（如“经电话核实，表中数字无误”）才能不采纳；没有理由时这条复核意见不采用，错误照旧。"
+         "警告和提示不采纳时可以不写理由。", stage="review"),
     Rule("INFO-MAIL", W, "邮箱地址无效", "RFC 5322",
          "“基本信息”的报送邮箱或抄送邮箱中有不像电子邮箱的内容。生成报送邮件（--to eml）时不会使用它，"
          "请改正（如 gkb@example.gov.cn，多个地址用分号隔开）。", stage="read"),
@@ -97,6 +101,15 @@ RULES: tuple[Rule, ...] = (
     Rule("IMP-CELL", E, "表格中的数无法导入", BASIS_FORMAT,
          "单元格里不是数字（如“三件”），或者一行中的数比格式中的列少、又无法确定空格是哪一列。这些数没有导入。",
          stage="read"),
+    Rule("IMP-LABEL", W, "表格行的标签与格式不完全相同", BASIS_FORMAT,
+         "表格中有一行的标签有错字或是简写（如“2.其他法律行政止公开”“1.逾期不补正”），只与格式中的一行相近，"
+         "nianbao 按这一行导入了它的数字。请核对是不是这一行。", stage="read"),
+    Rule("IMP-YEAR", E, "找不到报告年度", BASIS_FORMAT,
+         "标题中找不到报告年度（“2024年政府信息公开工作年度报告”）。年度没有导入，需要手工填写；"
+         "跨年度检查和生成下一年度填报表都要用到它。", stage="read"),
+    Rule("IMP-GRID", E, "表格大到不像年度报告", BASIS_FORMAT,
+         "文件中有一个表格的单元格数远超年度报告的任何表格（合并单元格的跨度异常大，可能是损坏或恶意的文件），"
+         "nianbao 没有读取这个文件。", stage="read"),
     Rule("IMP-BLANK", I, "表格中的空格按 0 导入", BASIS_FORMAT,
          "已发布的表格中这个单元格是空的（或填了“/”“—”“无”）。格式要求没有发生的事项填 0，"
          "nianbao 按 0 导入，并在这里说明。", stage="read"),
@@ -129,9 +142,7 @@ RULES: tuple[Rule, ...] = (
     Rule("T3-S1", E, "表三 一+二 应等于 三+四", BASIS_FORMAT + "表三（本列数据的勾稽关系）",
          "表三每一列：本年新收 + 上年结转 = （七）总计 + 结转下年度继续办理。"
          "不一致时，错误标在“四、结转下年度继续办理”一行，说明按一+二−（七）它应为多少。",
-         kind="balance",
-         params={"table": "t3", "plus": ("new", "carried_in"), "minus": ("total_handled",), "target": "carried_out",
-                 "what": "一+二−（七）"}),
+         kind="balance", params={"what": "一+二−（七）"}),  # the relation itself: format2021.BALANCES
     Rule("T3-I1", E, "表三 总计列应等于各类申请人之和", BASIS_FORMAT + "表三",
          "表三每一行：总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他。", kind="sums"),
     Rule("T3-I2", E, "表三 （七）总计应等于各项办理结果之和", BASIS_FORMAT + "表三",
@@ -146,10 +157,14 @@ RULES: tuple[Rule, ...] = (
          kind="rule_power",
          params={"paths": (("t2", "rules", "made"), ("t2", "rules", "repealed"), ("t2", "rules", "valid")),
                  # (pattern of the office's name, has rule-making power?): the first that matches decides;
-                 # a name that none matches has none.  A 县级市 cannot be told from a 设区的市 by its name: no warning.
-                 "decide": ((r"(省|自治区|北京市|天津市|上海市|重庆市)人民政府$", True),
+                 # None: the name does not tell (no warning); a name that none matches has none.  A 县级市
+                 # cannot be told from a 设区的市 by its name, nor a city named alone ("宿迁市"), and a
+                 # government's 办公厅/办公室 may report its government's 规章: no warning.
+                 "decide": ((r"(省|自治区|市|自治州|盟)(人民)?政府(办公厅|办公室)$", None),
+                            (r"^[^省区县旗镇乡]{1,10}(市|自治州|盟)$", None),
+                            (r"(省|自治区|北京市|天津市|上海市|重庆市)人民政府$", True),
                             (r"(区|县|旗|镇|乡|苏木)人民政府$|(街道|区|县)办事处$|(区|县|旗|镇|乡)政府$", False),
-                            (r"(市|自治州|盟)人民政府$", True),
+                            (r"(市|自治州|盟)(人民)?政府$", True),
                             (r"^(国务院|中华人民共和国)", True),
                             (r"^国家[^省市县区]+(局|委员会|署|部)$", True),
                             (r"^[^省市县区镇乡]{1,10}部$", True))}),
@@ -168,6 +183,33 @@ RULES: tuple[Rule, ...] = (
     Rule("TXT-W5", W, "第五、六部分为空", BASIS_ART50,
          "“五、存在的主要问题及改进情况”和“六、其他需要报告的事项”都应有内容；第六部分没有事项可写“无。”。",
          kind="nonempty", params={"texts": ("problems", "other")}),
+    Rule("TXT-W7", W, "第五部分只写了“无”或过于简短", BASIS_ART50 + "（年度报告应包括存在的主要问题及改进情况）",
+         "“五、存在的主要问题及改进情况”只写了“无”“暂无”“无。”之类，或不到约 15 个字（不计标点和空格）。"
+         "评议年报时，“没有问题”本身就被当作一项问题：请写出本年度工作中存在的具体问题和改进措施。"
+         "这一部分完全为空时由 TXT-W5 报告，不重复。",
+         kind="thin", params={"text": "problems", "min_chars": 15,
+                              "nothing": ("无", "暂无", "没有", "无问题", "暂无问题", "没有问题", "无相关问题")}),
+    Rule("TXT-W8", W, "第六部分说没有收取信息处理费，正文别处却写了收费金额",
+         "《中华人民共和国政府信息公开条例》第四十二条；国办函〔2020〕109号《政府信息公开信息处理费管理办法》",
+         "“六、其他需要报告的事项”只写了“无”，或写明没有收取信息处理费（如“本年度未收取信息处理费”），"
+         "正文中却有收取信息处理费的金额（如“收取信息处理费120元”）。两处必有一处不对。"
+         "这条规则只比较信息处理费，不看表二的“行政事业性收费”：表二的收费金额是第二十条第（八）项要求主动公开的、"
+         "本机关在行政管理中收取的各项行政事业性收费，与依申请公开时收取的信息处理费是两回事"
+         "（条例第四十二条：依申请提供政府信息一般不收费，申请数量、频次明显超过合理范围的才可收取信息处理费），"
+         "表二有收费金额并不说明收取过信息处理费。表中与信息处理费有关的只有表三（六）2“逾期未按收费通知要求缴纳费用”，"
+         "由 T3-W3 检查：发出过收费通知而对方没有缴纳，与“未收取”并不矛盾。",
+         kind="fees_stated",
+         params={"text": "other",
+                 # the whole part says there is nothing to report (which includes no fees)
+                 "nothing": r"^(?:无|暂无|没有|无其他需要报告的事项|本年度无其他需要报告的事项|无需要报告的其他事项)$",
+                 # a sentence saying no 信息处理费 was charged
+                 "none_charged": (r"(?:未|没有|无|不|均未|并未)[^。；，]{0,8}?(?:收取|收(?!到)|产生|发生|涉及)[^。；]{0,12}?"
+                                  r"(?:信息处理费|费用|收费)",
+                                  r"信息处理费[^。；\d]{0,6}?(?:为\s*0(?![\d.])|为零|(?<![\d.])0\s*元)"),
+                 # a sentence stating an amount of 信息处理费 charged (a negation just before it is not one)
+                 "charged": (r"收取(?:了)?[^。；，]{0,12}?信息处理费[^。；\d]{0,8}?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>万?元)",
+                             r"信息处理费(?:共|合计|共计|计)?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<u>万?元)"),
+                 "negations": ("未", "没有", "不", "无", "免")}),
     Rule("TXT-X3", E, "正文中的统计期限不是报告年度", BASIS_FORMAT,
          "报告统计的是报告年度 1 月 1 日至 12 月 31 日的数据。正文写的统计期限若是别的年份，"
          "多半是照抄了上一年的报告。写今后计划的年份（如“在2022年的工作中”）不受影响。",
@@ -209,6 +251,14 @@ RULES: tuple[Rule, ...] = (
     Rule("TXT-W6", W, "正文与上年报告大量雷同", "各地政务公开考核通行做法（报告内容雷同扣分）",
          "正文与去年报告的文字重合过多（超过一半）。年度报告应写本年度的工作，评议时雷同会被扣分。",
          stage="years", kind="similar", params={"threshold": 0.5, "min_chars": 200}),
+    # ---- two years of one office side by side (nianbao compare) ------------------------------------
+    Rule("CMP-OFFICE", E, "两份报告不是同一机关", "nianbao compare",
+         "对比的两份报告应是同一机关的（按机关名称；已发布报告标题中的机关名称常省去上级地名，"
+         "如“沙坡头区永康镇人民政府”与“中卫市沙坡头区永康镇人民政府”算作同一机关）。不是同一机关时不对比。",
+         stage="compare"),
+    Rule("CMP-YEAR", E, "两份报告的年度不能对比", "nianbao compare",
+         "两份报告都要有报告年度，且先给的上年报告早于后给的本年报告：同一年度的两份、顺序颠倒的两份不对比。"
+         "不是相邻年度时照常对比正文和表格，但不做跨年度检查（上年结转、现行有效件数）。", stage="compare"),
 )
 
 RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
@@ -221,7 +271,9 @@ def finding(code: str, message: str, **where: Any) -> Finding:
 
 def describe(rule: Rule) -> str:
     stage = {"read": "读取时检查", "report": "检查报告内容", "years": "需要 --last-year（上年报告）",
-             "batch": "批量处理（nianbao batch）时检查", "match": "按机关名称对应上年度文件时"}[rule.stage]
+             "batch": "批量处理（nianbao batch）时检查", "match": "按机关名称对应上年度文件时",
+             "compare": "对比两年的报告（nianbao compare）时",
+             "review": "复核（nianbao batch --review）时"}[rule.stage]
     return (f"{rule.code}  {rule.severity.zh}  {rule.title}\n"
             f"  依据：{rule.basis}\n"
             f"  说明：{rule.explanation}\n"

@@ -1,6 +1,8 @@
 """``nianbao summary``: read and check the files in parallel, leave out files with errors (unless
-``include_invalid``), refuse mixed years and two files of one office, sum (``compiler.aggregate``) and
-write the result as .json, .xlsx or .docx (``compiler.writers.summary``).
+``include_invalid``), refuse mixed years and two files of one office, sum (``compiler.aggregate``),
+compute each office's indicators and risk marks (``compiler.indicators``, with last year's files for
+同比 and the trend when ``--last-year`` gives them) and write the result as .json, .xlsx, .docx, .pdf
+or .html (``compiler.writers.summary``, charts by ``compiler.writers.charts``).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from .errors import EXIT_ERRORS, EXIT_OK, EXIT_USAGE
+from .errors import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UserError
 from .aggregate import DEFAULT_AREA, VALUE_PATHS, Totals
 from .outcomes import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, Item
 from .writers.summary import SUFFIXES, write_summary
@@ -42,8 +44,31 @@ def read_item(index: int, path: str, display: str) -> Item:
 # ---- the command ------------------------------------------------------------------------------------
 
 
+def region_of(included: list[Item], report, area: str, settings, last_items: list[Item] | None = None):
+    """The indicators of every office and of the region; with last year's items, 同比 and the trend."""
+    from .indicators import region_indicators
+
+    offices = [(i.office, i.file, i.numbers()) for i in included]
+    last_by_office = last_total = None
+    trend = [(report.year, report.numbers)]
+    if last_items is not None:
+        by_year: dict[int, list[Item]] = defaultdict(list)
+        for item in last_items:
+            if item.year is not None and item.year < report.year:
+                by_year[item.year].append(item)
+        for year, members in by_year.items():
+            totals = Totals()
+            for item in members:
+                totals.add(item.numbers())
+            trend.append((year, totals.report(year, area).numbers))
+        last_by_office = {i.key: i.numbers() for i in by_year.get(report.year - 1, []) if i.key}
+        last_total = next((numbers for year, numbers in trend if year == report.year - 1), None)
+    return region_indicators(offices, report.numbers, area, settings, last_by_office, last_total, trend,
+                             keys=[i.key for i in included])
+
+
 def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: bool = False,
-                jobs: int | None = 0) -> int:
+                jobs: int | None = 0, last_year: list[Path] | None = None) -> int:
     from rich.console import Console
 
     from .parallel import jobs_for, progress_bar, run_parallel
@@ -64,6 +89,15 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
         console.print("nianbao：没有找到要汇总的 .xlsx、.xlsm 或 .json 文件（文件夹会递归查找）。")
         return EXIT_USAGE
     area = area.strip() or DEFAULT_AREA
+    from .config import load_config, risk_overrides
+    from .indicators import risk_settings
+    config = load_config()
+    settings = risk_settings(risk_overrides(config), config.get("_path", ""))
+    last_files = []
+    if last_year:
+        last_files = [f for f in find_inputs([Path(p) for p in last_year]) if not _same_file(f, out)]
+        if not last_files:
+            console.print("注意：--last-year 没有找到任何填报表或 JSON，不计算同比。")
 
     items: list[Item] = []
     progress, task = progress_bar(console, len(files), "读取并检查")
@@ -129,7 +163,25 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
         totals.add(item.numbers())
     report = totals.report(included[0].year, area)
 
-    path, notes = write_summary(report, out, included, excluded, invalid_included=[i for i in included if i.state == STATUS_ERROR])
+    last_items = None
+    if last_files:
+        last_items = []
+        progress, task = progress_bar(console, len(last_files), "读取上年度文件")
+        try:
+            for _, item in run_parallel(read_item, [(i, str(p), str(p)) for i, p in enumerate(last_files)],
+                                        jobs_for(jobs, len(last_files)), started=progress.start):
+                if item.state != STATUS_UNREADABLE and item.year is not None and not item.summary and \
+                        (item.state != STATUS_ERROR or include_invalid):
+                    last_items.append(item)
+                progress.advance(task)
+        finally:
+            progress.stop()
+        if not any(i.year == report.year - 1 for i in last_items):
+            console.print(f"注意：--last-year 的文件中没有可用的 {report.year - 1} 年度填报表，不计算同比。")
+    region = region_of(included, report, area, settings, last_items)
+
+    path, notes = write_summary(report, out, included, excluded,
+                                invalid_included=[i for i in included if i.state == STATUS_ERROR], indicators=region)
     invalid_in = sum(1 for i in included if i.state == STATUS_ERROR)
     line = f"已汇总 {len(included)} 个机关的 {report.year} 年度数据（{area}）"
     if invalid_in:
@@ -141,8 +193,78 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
     console.print(line + "。")
     for note in notes:
         console.print(f"注意：{note}")
+    red, yellow = region.marked("red"), region.marked("yellow")
+    if red or yellow:
+        console.print(f"风险提示：红色 {len(red)} 个机关，黄色 {len(yellow)} 个机关（界线见输出文件的“主要指标”）。")
     print(path, flush=True)
     return EXIT_ERRORS if excluded or invalid_in else EXIT_OK
+
+
+class SummaryRefused(UserError):
+    """A summary that cannot be made, said in one Chinese sentence with the files' own names."""
+
+    status = 409
+
+
+def _names(items: list[Item], limit: int = 5) -> str:
+    shown = "、".join(i.file for i in items[:limit])
+    return shown + (f" 等 {len(items)} 个" if len(items) > limit else "")
+
+
+def make_summary(files: list[tuple[Path, str]], out: Path, area: str = "", include_invalid: bool = False,
+                 jobs: int | None = 1) -> tuple[Path, int, list[tuple[Item, str]]]:
+    """``run_summary`` without a console, for the local page: ``files`` are (path, name the user knows).
+
+    Returns (the file written, how many offices were summed, the files left out with why); a summary
+    that cannot be made raises ``SummaryRefused`` with a sentence naming the files as the user named them
+    (never a temporary path).  The decisions are run_summary's, in the same order."""
+    from .parallel import jobs_for, run_parallel
+
+    out = Path(out)
+    if out.suffix.lower() not in SUFFIXES or out.suffix.lower() == ".pdf":
+        raise SummaryRefused(f"不能生成 {out.suffix} 格式的汇总。")
+    if not files:
+        raise SummaryRefused("没有要汇总的文件。")
+    items = [item for _, item in run_parallel(read_item, [(i, str(p), d) for i, (p, d) in enumerate(files)],
+                                              jobs_for(jobs, len(files)))]
+    included: list[Item] = []
+    excluded: list[tuple[Item, str]] = []
+    for item in sorted(items, key=lambda i: i.index):
+        if item.state == STATUS_UNREADABLE:
+            excluded.append((item, f"无法读取：{item.first_error}"))
+        elif item.year is None:
+            excluded.append((item, "报告年度为空，无法归入汇总年度"))
+        elif item.state == STATUS_ERROR and not include_invalid:
+            excluded.append((item, f"有 {item.errors} 处错误（如 {item.first_error}）"))
+        else:
+            included.append(item)
+    summaries = [i for i in included if i.summary]
+    if summaries and len(summaries) < len(included):
+        raise SummaryRefused(f"这些文件中既有机关的填报表，又有汇总表（{_names(summaries)}），一起汇总会重复计算。"
+                             "请只汇总其中一种。")
+    years: dict[int, list[Item]] = defaultdict(list)
+    for item in included:
+        years[item.year].append(item)
+    if len(years) > 1:
+        said = "；".join(f"{year} 年度：{_names(years[year], 3)}" for year in sorted(years))
+        raise SummaryRefused(f"这些文件的报告年度不同（{said}），每次只能汇总一个年度。")
+    by_office: dict[str, list[Item]] = defaultdict(list)
+    for item in included:
+        if item.key:
+            by_office[item.key].append(item)
+    conflicts = [members for members in by_office.values() if len(members) > 1]
+    if conflicts:
+        said = "；".join(f"{m[0].office}：{_names(m, 3)}" for m in conflicts[:3])
+        raise SummaryRefused(f"同一机关有不止一份填报表（{said}），汇总会重复计算。请每个机关只保留一份。")
+    if not included:
+        raise SummaryRefused(f"没有可以汇总的文件：{len(excluded)} 个文件都有错误或无法读取，改正后才能计入汇总。")
+    totals = Totals()
+    for item in included:
+        totals.add(item.numbers())
+    report = totals.report(included[0].year, area.strip() or DEFAULT_AREA)
+    path, _notes = write_summary(report, out, included, excluded,
+                                 invalid_included=[i for i in included if i.state == STATUS_ERROR])
+    return Path(path), len(included), excluded
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -1,6 +1,17 @@
-// nianbao serve: drag and drop onto the upload areas, the batch's progress, the status table.
+// nianbao serve: what JavaScript adds to pages that work without it — drag and drop, the chosen file's
+// name, working states, the download enabled by 仍然生成, cell links that centre and flash the cell,
+// the batch's progress without reloading, 复制 for a 退回说明, and the 汇总 downloaded with a working state.
 (function () {
   "use strict";
+
+  function chosen(input) {
+    var names = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+    document.querySelectorAll('.chosen[data-for="' + input.id + '"]').forEach(function (el) {
+      el.textContent = names.length ? "已选择：" + names.slice(0, 3).join("、") +
+        (names.length > 3 ? " 等 " + names.length + " 个文件" : "") : "";
+    });
+  }
+
   document.querySelectorAll(".drop").forEach(function (zone) {
     var input = document.getElementById(zone.dataset.input);
     ["dragenter", "dragover"].forEach(function (ev) {
@@ -10,92 +21,139 @@
       zone.addEventListener(ev, function (e) { e.preventDefault(); zone.classList.remove("over"); });
     });
     zone.addEventListener("drop", function (e) {
-      if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; }
+      if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; chosen(input); }
+    });
+  });
+  document.querySelectorAll('input[type="file"]').forEach(function (input) {
+    input.addEventListener("change", function () {
+      chosen(input);
+      if (input.hasAttribute("data-autosubmit") && input.files.length) { input.form.requestSubmit(); }
+    });
+  });
+  document.querySelectorAll(".js-hide").forEach(function (el) { el.hidden = true; });
+
+  // a form that uploads shows that it works, and cannot be sent twice
+  [["check-form", "check-button", "正在检查……"], ["batch-form", "batch-button", "正在上传……"],
+   ["reupload-form", null, "正在检查……"]].forEach(function (spec) {
+    var form = document.getElementById(spec[0]);
+    if (!form) { return; }
+    form.addEventListener("submit", function () {
+      var button = spec[1] ? document.getElementById(spec[1]) : form.querySelector("label.button");
+      if (button) { button.textContent = spec[2]; button.setAttribute("aria-busy", "true"); }
+      setTimeout(function () { form.querySelectorAll("button").forEach(function (b) { b.disabled = true; }); }, 0);
     });
   });
 
-  var job = document.getElementById("job");
-  var form = document.getElementById("batch-form");
-  if (!job || !form) { return; }
-  var rows = [], sortKey = null, sortUp = true;
-
-  function cell(tr, text) { var td = document.createElement("td"); td.textContent = text; tr.appendChild(td); return td; }
-
-  function draw() {
-    var filter = document.getElementById("status-filter").value;
-    var body = document.querySelector("#status-table tbody");
-    body.textContent = "";
-    var shown = rows.filter(function (r) { return !filter || r.status === filter; });
-    if (sortKey) {
-      shown.sort(function (a, b) {
-        var x = a[sortKey], y = b[sortKey];
-        if (x === y) { return 0; }
-        return ((x > y) ? 1 : -1) * (sortUp ? 1 : -1);
-      });
-    }
-    shown.forEach(function (r) {
-      var tr = document.createElement("tr");
-      tr.className = "status-row";
-      tr.dataset.status = r.status;
-      cell(tr, r.file); cell(tr, r.office); cell(tr, r.year === null ? "" : String(r.year));
-      var st = cell(tr, r.status);
-      st.className = (r.status === "通过") ? "ok" : (r.status === "有警告" ? "warn" : "bad");
-      cell(tr, String(r.errors)); cell(tr, String(r.warnings));
-      var last = cell(tr, r.first);
-      if (r.reply) {
-        var area = document.createElement("textarea");
-        area.className = "reply"; area.readOnly = true; area.value = r.reply;
-        area.setAttribute("aria-label", "退回说明：" + r.office);
-        last.appendChild(area);
-      }
-      body.appendChild(tr);
+  // 下载 Word 报告 with errors: enabled only while 仍然生成 is ticked (both copies of the form agree)
+  var forces = document.querySelectorAll("input.force");
+  function syncForce(checked) {
+    forces.forEach(function (box) { box.checked = checked; });
+    document.querySelectorAll("button.download[data-needs]").forEach(function (b) {
+      b.disabled = !checked;
+      b.textContent = checked ? "下载 Word 报告（只供核对，不能发布）" : "下载 Word 报告（先勾选“仍然生成”）";
     });
   }
-
-  document.querySelectorAll("#status-table th").forEach(function (th) {
-    th.addEventListener("click", function () {
-      sortUp = (sortKey === th.dataset.key) ? !sortUp : true;
-      sortKey = th.dataset.key; draw();
-    });
-  });
-  document.getElementById("status-filter").addEventListener("change", draw);
-
-  function poll(id) {
-    fetch("/batch/" + id + "/state").then(function (r) { return r.json(); }).then(function (s) {
-      var bar = document.getElementById("progress");
-      bar.max = Math.max(s.total, 1); bar.value = s.done;
-      document.getElementById("progress-text").textContent = s.what + "：" + s.done + " / " + s.total;
-      if (!s.finished) { setTimeout(function () { poll(id); }, 300); return; }
-      if (s.failed) { document.getElementById("progress-text").textContent = s.failed; return; }
-      bar.value = bar.max;
-      document.getElementById("progress-text").textContent = "已完成：共 " + s.rows.length + " 个文件";
-      var base = "/batch/" + id + "/download/";
-      document.getElementById("dl-status").href = base + "status";
-      document.getElementById("dl-reports").href = base + "reports";
-      ["xlsx", "docx", "json"].forEach(function (k) { document.getElementById("dl-summary-" + k).href = base + "summary." + k; });
-      rows = s.rows; draw();
-      document.getElementById("done").hidden = false;
-    });
+  if (forces.length) {
+    syncForce(forces[0].checked);
+    forces.forEach(function (box) { box.addEventListener("change", function () { syncForce(box.checked); }); });
   }
 
-  form.addEventListener("submit", function (e) {
+  // a cell reference: the cell centred in the preview and flashed
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest("a.cell-link");
+    if (!link) { return; }
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) { return; }
     e.preventDefault();
-    var data = new FormData(form);
-    document.getElementById("batch-button").disabled = true;
-    job.hidden = false;
-    document.getElementById("done").hidden = true;
-    document.getElementById("progress-text").textContent = "正在上传……";
-    fetch("/batch", { method: "POST", body: data, headers: { "Accept": "application/json" } })
-      .then(function (r) { return r.json().then(function (j) { return [r.status, j]; }); })
-      .then(function (res) {
-        document.getElementById("batch-button").disabled = false;
-        if (res[0] !== 202) { document.getElementById("progress-text").textContent = res[1].error || "上传失败"; return; }
-        poll(res[1].id);
-      })
-      .catch(function () {
-        document.getElementById("batch-button").disabled = false;
-        document.getElementById("progress-text").textContent = "上传失败：nianbao 是否已关闭？";
-      });
+    history.replaceState(null, "", "#" + target.id);
+    document.querySelectorAll(".flash").forEach(function (el) { el.classList.remove("flash"); });
+    target.classList.add("flash");
+    target.scrollIntoView({ block: "center", inline: "center" });
   });
-  if (job.dataset.job) { poll(job.dataset.job); }
+
+  // 复制 a 退回说明
+  document.querySelectorAll("button.copy").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = document.getElementById(button.dataset.copy).textContent;
+      var said = button.nextElementSibling;
+      function done(ok) { said.textContent = ok ? "已复制" : "无法复制，请在“查看退回说明”中选中文字复制"; }
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
+      } else {
+        done(false);
+      }
+    });
+  });
+
+  // the batch in progress: polled, the page reloaded (its own address) when done
+  var job = document.getElementById("job");
+  if (job && !job.dataset.finished) {
+    var poll = function () {
+      fetch("/batch/" + job.dataset.job + "/state", { headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (s) {
+          if (s.finished || s.error) { location.reload(); return; }
+          var bar = document.getElementById("progress");
+          bar.max = Math.max(s.total, 1); bar.value = s.done;
+          document.getElementById("progress-text").textContent = s.what + "：" + s.done + " / " + s.total;
+          setTimeout(poll, 400);
+        })
+        .catch(function () {
+          document.getElementById("progress-text").textContent = "无法连接 nianbao：它是否已关闭？";
+        });
+    };
+    setTimeout(poll, 300);
+  }
+
+  // 汇总: fetched, so that the page shows the few seconds it takes and says a refusal in its own words
+  var summary = document.getElementById("summary-form");
+  if (summary) {
+    summary.addEventListener("submit", function (e) {
+      var button = e.submitter;
+      if (!button) { return; }
+      e.preventDefault();
+      var out = document.getElementById("summary-state");
+      var params = new URLSearchParams(new FormData(summary));
+      params.set("kind", button.value);
+      var buttons = summary.querySelectorAll("button.summary");
+      var label = button.textContent;
+      buttons.forEach(function (b) { b.disabled = true; });
+      button.setAttribute("aria-busy", "true");
+      button.textContent = "正在汇总……";
+      out.className = "banner";
+      out.removeAttribute("role");
+      out.textContent = "正在汇总（需要几秒钟）……";
+      function finish() {
+        buttons.forEach(function (b) { b.disabled = false; });
+        button.removeAttribute("aria-busy");
+        button.textContent = label;
+      }
+      fetch(summary.action + "?" + params.toString(), { headers: { "Accept": "application/json" } })
+        .then(function (r) {
+          if (!r.ok) {
+            return r.json().then(function (j) { throw new Error(j.error || "无法汇总。"); });
+          }
+          var disposition = r.headers.get("Content-Disposition") || "";
+          var m = /filename\*=UTF-8''([^;]+)/.exec(disposition);
+          var name = m ? decodeURIComponent(m[1]) : "汇总." + button.value;
+          return r.blob().then(function (blob) {
+            var a = document.createElement("a");
+            a.href = URL.createObjectURL(blob);
+            a.download = name;
+            document.body.appendChild(a);
+            a.click();
+            setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+            out.className = "banner ok";
+            out.textContent = "已下载：" + name;
+          });
+        })
+        .catch(function (err) {
+          out.className = "banner bad";
+          out.setAttribute("role", "alert");
+          out.textContent = err.message;
+        })
+        .then(finish);
+    });
+  }
 })();

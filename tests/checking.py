@@ -10,7 +10,8 @@ from typing import Any
 from conftest import EXAMPLE_XLSX, edit_workbook, fill_workbook, run_cli
 
 SEVERITIES = {"error", "warning", "info"}
-JSON_KEYS = {"code", "severity", "file", "sheet", "cell", "row_label", "column_label", "expected", "actual", "message"}
+JSON_KEYS = {"code", "severity", "file", "sheet", "cell", "row_label", "column_label", "expected", "actual", "message",
+             "related", "fingerprint", "review", "review_reason"}
 
 
 def workbook(tmp_path: Path, name: str, edits: dict[tuple[str, str], Any] | None = None,

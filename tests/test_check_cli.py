@@ -28,9 +28,11 @@ def test_human_form_grouped_by_sheet_with_a_summary(tmp_path, capsys, monkeypatc
         "某局.xlsx:基本信息!B5: INFO-REQ 错误 “机关名称（全称）”没有填写（必填）",
         "某局.xlsx:正文!B9: TXT-W4 警告 正文“2021年，永康镇未收到政府信息公开申请，未收取信息处理费。”"
         "说本年新收政府信息公开申请数量是 0，但表中为 2",
-        "某局.xlsx:表四!E7: T4-I3 错误 行政复议·总计 应为 1（结果维持、结果纠正、其他结果、尚未审结之和），实为 3；"
-        "这个总计格里是手填的数值，不是模板的求和公式",
+        "某局.xlsx:表四!E7: T4-I3 错误 行政复议·总计 应为 1（结果维持、结果纠正、其他结果、尚未审结之和），实为 3"
+        "（3 ≠ 1 + 0 + 0 + 0）；这个总计格里是手填的数值，不是模板的求和公式",
     ]
+    # the other cells of the relation, on one short line under it
+    assert lines[lines.index(body[-1]) + 1] == "      相关单元格：A7=1、B7:D7=0"  # adjacent cells of one value as a range
     # a blank line separates the groups and comes before the summary
     assert lines[lines.index(headers[1]) - 1] == "" and lines[-2] == ""
 
@@ -53,11 +55,18 @@ def test_json_form(tmp_path, capsys):
     assert t4 == {
         "code": "T4-I3", "severity": "error", "file": str(path), "sheet": "表四", "cell": "E7",
         "row_label": "行政复议", "column_label": "总计", "expected": 1, "actual": 3,
-        "message": "行政复议·总计 应为 1（结果维持、结果纠正、其他结果、尚未审结之和），实为 3；这个总计格里是手填的数值，不是模板的求和公式",
+        "message": "行政复议·总计 应为 1（结果维持、结果纠正、其他结果、尚未审结之和），实为 3（3 ≠ 1 + 0 + 0 + 0）；"
+                   "这个总计格里是手填的数值，不是模板的求和公式",
+        "related": [{"sheet": "表四", "cell": c, "label": f"行政复议·{label}", "value": v, "path": ["t4", "review", key]}
+                    for c, label, v, key in (("A7", "结果维持", 1, "upheld"), ("B7", "结果纠正", 0, "corrected"),
+                                             ("C7", "其他结果", 0, "other"), ("D7", "尚未审结", 0, "pending"))],
+        "fingerprint": t4["fingerprint"], "review": None, "review_reason": None,
     }
+    assert len(t4["fingerprint"]) == 16
     assert {f["severity"] for f in findings} == {"error", "warning"}
     for f in findings:
         assert set(f) == JSON_KEYS
+    assert len({f["fingerprint"] for f in findings}) == 3
 
 
 def test_json_form_of_a_clean_file_and_of_an_unreadable_one(tmp_path, capsys):

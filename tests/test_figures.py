@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.figures import SUBJECTS, figures
+from compiler.figures import NOT_FIGURES, SUBJECTS, figures
 from compiler.readers import read_report
 from conftest import EXAMPLE_JSON, example_data, write_json
 
@@ -32,6 +32,11 @@ STATES = [
     ("全年未发生因政府信息公开被申请行政复议、提起行政诉讼的情况。", [("review", 0), ("suits", 0)]),
     ("作出行政处罚决定9件。", [("penalty", 9)]),
     ("作出行政许可决定341件。", [("licensing", 341)]),
+    # the real conflicts caught in published reports stay caught beside slogans and negated outcomes
+    ("按照“谁公开、谁审查”的原则，全年收到政府信息公开申请8件。", [("new", 8)]),
+    ("全年共收到行政复议申请134件，未发生行政复议纠错情形。", [("review", 134)]),
+    ("截至年底，现行有效行政规范性文件470件。", [("normative_valid", 470)]),
+    ("全年未发生因政府信息公开被申请行政复议的情况。", [("review", 0)]),
 ]
 
 # sentences that state no table figure, or one that must not be checked
@@ -57,7 +62,7 @@ def test_a_phrasing_yields_its_subject_and_number(sentence, expected):
     assert [(f.subject.key, f.value) for f in figures(sentence, 2021)] == expected
 
 
-@pytest.mark.parametrize("sentence", STATES_NOTHING)
+@pytest.mark.parametrize("sentence", STATES_NOTHING + list(NOT_FIGURES))
 def test_a_phrasing_that_states_nothing_yields_nothing(sentence):
     assert figures(sentence, 2021) == []
 
@@ -125,3 +130,19 @@ def test_the_example_json_is_what_the_example_states(tmp_path):
     (w4,) = _w4(tmp_path, data)
     assert "未收到政府信息公开申请" in w4.message and w4.actual == 0 and w4.expected == 1
     assert EXAMPLE_JSON.exists()
+
+
+def test_slogans_and_negated_outcomes_in_a_report_give_no_warning(tmp_path):
+    data = _agreeing_data()
+    data["text"]["overview_sections"][1]["paragraphs"] = [AGREEING] + list(NOT_FIGURES)
+    assert _w4(tmp_path, data) == []
+
+
+def test_the_real_conflicts_are_still_caught_beside_them(tmp_path):
+    data = _agreeing_data()
+    data["t4"]["review"].update(upheld=170, total=170)
+    data["text"]["overview_sections"][1]["paragraphs"] = [
+        AGREEING.replace("现行有效行政规范性文件393件", "现行有效行政规范性文件470件").replace("被申请行政复议3起", "被申请行政复议134起"),
+        *NOT_FIGURES]
+    found = {(f.expected, f.actual) for f in _w4(tmp_path, data)}
+    assert found == {(393, 470), (170, 134)}

@@ -13,10 +13,11 @@ from conftest import ROOT
 PACKAGE = ROOT / "compiler"
 # The workflows: they put readers, checks and writers together.  Nothing below them imports them.
 WORKFLOWS = {"compiler.batch", "compiler.summary", "compiler.nextyear", "compiler.pipeline", "compiler.cli",
-             "compiler.outputs", "compiler.importing", "compiler.web", "compiler.mail"}
+             "compiler.outputs", "compiler.importing", "compiler.web", "compiler.mail", "compiler.compare"}
 LOWER = ("compiler.readers", "compiler.writers", "compiler.model", "compiler.format2021", "compiler.rules",
          "compiler.checks", "compiler.diagnostics", "compiler.outcomes", "compiler.aggregate", "compiler.figures",
-         "compiler.errors", "compiler.uploads")
+         "compiler.errors", "compiler.uploads", "compiler.comparison",
+         "compiler.review", "compiler.indicators")
 
 
 def _module_name(path: Path) -> str:
@@ -101,6 +102,13 @@ def test_no_import_cycles():
         if v not in index:
             visit(v)
     assert cycles == []
+
+
+def test_the_comparison_is_a_workflow_over_a_model_level_module():
+    graph = _graph()
+    assert "compiler.comparison" in graph["compiler.writers.compare_html"]
+    assert "compiler.comparison" in graph["compiler.compare"] and "compiler.pipeline" in graph["compiler.compare"]
+    assert not graph["compiler.comparison"] & WORKFLOWS
 
 
 def test_readers_writers_and_the_model_never_import_a_workflow():

@@ -431,7 +431,7 @@ def test_summary_as_pdf_and_web_page(tmp_path, capsys, soffice, suffix):
     else:
         tree = parse_strict(out.read_bytes())
         content = flat(serialize(tree))
-        assert len(list(find_all(tree, "table"))) == 3
+        assert len(list(find_all(tree, "table"))) == 4  # 表二、三、四 and the indicators (tests/test_indicators.py)
         t3 = list(find_all(tree, "table"))[1]
         _, cells = table_cells(t3)
         new_total = next(t for r, c, _, _, t, _ in cells if (r, c) == (3, 9))

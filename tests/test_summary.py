@@ -163,8 +163,8 @@ def test_summary_to_docx_official_tables_titled_for_the_area(county, tmp_path, c
     assert texts[0] == "某县\n2021年政府信息公开工作年度报告数据汇总"
     assert "3个机关" in texts[1]
     headings = [p.text for p in doc.paragraphs if p.style.style_id == "Heading1"]
-    assert headings == [h.full for h in fmt.HEADINGS if h.table]
-    assert len(doc.tables) == 3
+    assert headings == [h.full for h in fmt.HEADINGS if h.table] + ["附：主要指标"]  # tests/test_indicators.py
+    assert len(doc.tables) == 4
     expected = _sum_of([county / "甲.xlsx", county / "乙.xlsx", county / "丙.json"])
     for table, docx_table in zip(fmt.TABLES, doc.tables):
         for c in table.values():

@@ -79,7 +79,7 @@ def sniff(path: Path) -> Input:
     excel_suffix = suffix in (".xlsx", ".xlsm", ".xls", ".et")
     if not excel_suffix and (suffix in HTML_SUFFIXES or stripped[:15].lower().startswith((b"<!doctype html", b"<html"))):
         return Input("html", data)
-    if suffix == ".json" or stripped[:1] in (b"{", b"["):
+    if suffix == ".json" or (stripped[:1] in (b"{", b"[") and not _plain_text(data, suffix)):
         if len(data) > MAX_JSON_BYTES:
             raise Unreadable("JSON 文件过大，超过 20 MB 的上限。")
         if suffix in (".xlsx", ".xlsm"):
@@ -94,6 +94,19 @@ def sniff(path: Path) -> Input:
     if _looks_like_text(data):
         raise Unreadable("这是文本文件（可能是 .csv），不是 .xlsx 工作簿。" + SAVE_AS)
     raise Unreadable("文件内容无法识别：不是 .xlsx 工作簿或 JSON 数据文件，也不是 Word、网页、PDF 或文本格式的年度报告。")
+
+
+def _plain_text(data: bytes, suffix: str) -> bool:
+    """A text that starts with "[" or "{" but is no JSON ("[2024] 宿迁市…年度报告" copied from a page)."""
+    if suffix in (".xlsx", ".xlsm") or len(data) > MAX_JSON_BYTES or not _looks_like_text(data):
+        return False
+    import json
+
+    try:
+        json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return True
+    return False
 
 
 def _looks_like_text(data: bytes) -> bool:

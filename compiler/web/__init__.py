@@ -6,14 +6,17 @@ message), checked by the same checks, compiled by ``outputs.render_report``; a b
 ``batch.batch_files`` in a background thread with a progress object the page polls.
 
 Safety (it runs on a clerk's PC and reads untrusted files): it listens on 127.0.0.1 only; a request
-whose Host header is not that address and port is refused (DNS rebinding); uploads are limited
+whose Host header is not that address and port is refused (DNS rebinding); a state-changing request
+from another website is refused (``security``: Origin, Referer and Sec-Fetch-Site must say this server,
+and the page's forms carry a CSRF token); the pages have no inline script or style (a strict CSP); uploads are limited
 (``MAX_FILE`` per file, ``MAX_BATCH`` per request); a .zip's members are checked for path traversal,
 number and expanded size before anything is extracted; no path sent by the client is ever opened;
 every upload lives in its own folder, kept only within the limits of ``stores`` (count, age, disk).
 
 The package: ``office`` (the office's page), ``api`` (JSON for scripts), ``batches`` (the batch page),
-each a Blueprint; ``common`` (what they share: an upload read and checked, downloads), ``state`` (the
-app's state object), ``stores`` (bounded folders), ``security`` and ``errors`` (the gate and the refusals).
+``compare`` (与上年对比), each a Blueprint; ``common`` (what they share: an upload read and checked,
+downloads), ``state`` (the app's state object), ``stores`` (bounded folders), ``security`` and
+``errors`` (the gate and the refusals).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from jinja2 import StrictUndefined
 
 from ..resources import resource
 from ..uploads import MAX_BATCH
-from . import api, batches, errors, office, security
+from . import api, batches, compare, errors, office, security
 from .batches import Job
 from .common import Result, check_upload, content_disposition, page_view
 from .state import WebState, init_app
@@ -48,7 +51,7 @@ def create_app(port: int | None = None, jobs: int = 0, workdir: Path | None = No
     init_app(app, WebState.create(root, jobs))
     security.init_app(app, port)
     errors.init_app(app)
-    for blueprint in (office.bp, api.bp, batches.bp):
+    for blueprint in (office.bp, api.bp, batches.bp, compare.bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 from flask import Response
 
+from .. import format2021 as fmt
 from ..diagnostics import Finding, Severity, counts, sort_key
 from ..inputs import office_key
 from ..pipeline import Checked, LastYearMismatch, load, match_last, run_checks_on
@@ -92,21 +94,101 @@ def compile_docx(result: Result, fmt: str = "docx", converter=None) -> tuple[str
     return rendered.stem + "." + fmt, rendered.files["." + fmt]
 
 
+def related_of(f: Finding) -> list[dict]:
+    """The other cells of a broken relation (``Finding.related``), each as a dict, whatever its record.
+
+    Each has sheet, cell, label, value and the model path; the finding's own cell is not among them."""
+    out = []
+    for r in getattr(f, "related", None) or ():
+        get = r.get if isinstance(r, dict) else (lambda key, _r=r: getattr(_r, key, None))
+        path = get("path")
+        if isinstance(path, str):
+            path = tuple(int(k) if k.isdigit() else k for k in path.split("."))
+        out.append({"sheet": get("sheet"), "cell": get("cell"), "label": get("label"), "value": get("value"),
+                    "path": tuple(path) if path else None})
+    return out
+
+
+QUOTED = re.compile(r"“([^”]{4,})”")
+
+
+def _segments(paragraph: str, marks: list[tuple[str, str, str]]) -> list[dict]:
+    """A paragraph cut into pieces, the sentences quoted by findings marked: [{text, id, note}]."""
+    pieces = [{"text": paragraph, "id": "", "note": ""}]
+    for sentence, anchor, note in marks:
+        for i, piece in enumerate(pieces):
+            at = piece["text"].find(sentence) if not piece["id"] else -1
+            if at >= 0:
+                text = piece["text"]
+                pieces[i:i + 1] = [p for p in ({"text": text[:at], "id": "", "note": ""},
+                                               {"text": sentence, "id": anchor, "note": note},
+                                               {"text": text[at + len(sentence):], "id": "", "note": ""}) if p["text"]]
+                break
+    return pieces
+
+
 def page_view(result: Result) -> dict:
-    """What the office page shows: findings by sheet, the tables with faulty cells marked, a preview."""
+    """What the office page shows: findings by sheet, each with a link to its cell in the preview; the
+    tables with the faulty cells marked (the cell of the finding strongly, the other cells of a broken
+    relation lightly), the quoted sentences marked in the text, a tooltip on each."""
+    from ..rules import RULES
     from ..writers.content import lead_paragraphs
     from ..writers.html import parts
     findings = result.findings
-    groups: dict[str, list[Finding]] = {}
-    for f in findings:
-        groups.setdefault(f.sheet or "整个文件", []).append(f)
-    view = {"file": result.checked.file, "groups": groups, "counts": counts(findings), "errors": result.errors,
+    titles = {r.code: r.title for r in RULES}
+    view = {"file": result.checked.file, "counts": counts(findings), "errors": result.errors,
             "readable": result.checked.result is not None}
+    items = [{"f": f, "title": titles.get(f.code, ""), "anchor": "", "related": related_of(f)} for f in findings]
     if result.checked.result is not None:
         report = result.checked.result.report
-        marks: dict[tuple, list[str]] = {}
-        for f in findings:
-            if f.path and f.severity is not Severity.INFO:
-                marks.setdefault(tuple(f.path), []).append(f"{f.code} {f.message}")
-        view.update(title=report.title, lead=lead_paragraphs(report), parts=parts(report, marks=marks))
+        view.update(title=report.title)
+        shown = parts(report)
+        anchor_of = {c.cell.path: "cell-" + c.id for part in shown if part["table"]
+                     for c in part["table"].cells() if c.tag == "td"}
+        # preview cell id -> {"level": "bad" (the cell of a finding) or "related", "notes": [...]}
+        cells: dict[str, dict] = {}
+
+        def mark(anchor: str, level: str, note: str) -> None:
+            entry = cells.setdefault(anchor, {"level": level, "notes": []})
+            if level == "bad":
+                entry["level"] = "bad"
+            if note not in entry["notes"]:
+                entry["notes"].append(note)
+
+        quoted: dict[tuple, list[tuple[str, str, str]]] = {}  # text path -> [(sentence, anchor, note)]
+        for n, item in enumerate(items):
+            f = item["f"]
+            note = f"{f.code} {f.message}"
+            path = tuple(f.path) if f.path else None
+            if path in anchor_of and f.severity is not Severity.INFO:
+                item["anchor"] = anchor_of[path]
+                mark(item["anchor"], "bad", note)
+            for r in item["related"]:
+                r["anchor"] = anchor_of.get(r["path"], "")
+                if r["anchor"] and f.severity is not Severity.INFO:
+                    mark(r["anchor"], "related", f"相关单元格：{note}")
+            if path and path[0] == "text":
+                match = QUOTED.search(f.message)
+                if match:
+                    item["anchor"] = f"text-{n}"
+                    quoted.setdefault(path, []).append((match.group(1).rstrip("…"), item["anchor"], note))
+        found: set[str] = set()
+
+        def paragraphs(path: tuple, texts) -> list[list[dict]]:
+            out = [_segments(p, quoted.get(path, [])) for p in texts]
+            found.update(piece["id"] for segs in out for piece in segs if piece["id"])
+            return out
+        for part, heading in zip(shown, (h for h in fmt.HEADINGS)):
+            part["paragraphs"] = paragraphs(("text", heading.text_key), part["paragraphs"])
+            for i, section in enumerate(part["sections"]):
+                section["paragraphs"] = paragraphs(("text", "overview_sections", i, "paragraphs"),
+                                                   section["paragraphs"])
+        view.update(lead=paragraphs(("text", "lead"), lead_paragraphs(report)), parts=shown, cells=cells)
+        for item in items:  # a quoted sentence not found in the text (cut short, say): no dead link
+            if item["anchor"].startswith("text-") and item["anchor"] not in found:
+                item["anchor"] = ""
+    groups: dict[str, list[dict]] = {}
+    for item in items:
+        groups.setdefault(item["f"].sheet or "整个文件", []).append(item)
+    view["groups"] = groups
     return view

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -9,16 +11,29 @@ from .. import __version__
 from ..errors import UserError
 from ..uploads import MAX_BATCH, MAX_FILE, megabytes
 
+POST_ONLY = ("/check", "/report")  # pages a "返回" link cannot go back to
+
 
 def wants_json() -> bool:
     return (request.path.startswith("/api/") or request.path.endswith("/state")
             or request.accept_mimetypes.best == "application/json")
 
 
-def refuse(message: str, status: int):
+def refuse(message: str, status: int, back: str | None = None):
+    """The refusal as JSON (``{"error": message}``) or as a page with a way back (``back``, else the
+    page the request came from, else the first page)."""
     if wants_json():
         return jsonify({"error": message}), status
-    return render_template("web-message.html.j2", message=message, version=__version__), status
+    label = "返回"
+    if back is None:
+        referrer = urlsplit(request.referrer or "")
+        back = referrer.path + (f"?{referrer.query}" if referrer.query else "") if referrer.path else "/"
+        if back.split("?")[0] in POST_ONLY:
+            back = "/"
+    if back == "/":
+        label = "回到首页"
+    return render_template("web-message.html.j2", message=message, version=__version__, back=back,
+                           back_label=label), status
 
 
 def _user_error(exc: UserError):

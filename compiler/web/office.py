@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import secrets
 import shutil
+from functools import lru_cache
 
 from flask import Blueprint, Response, render_template, request
 
 from .. import __version__
 from .. import format2021 as fmt
 from ..diagnostics import Severity
+from ..inputs import INPUT_SUFFIXES, PUBLISHED_SUFFIXES
 from ..resources import EXAMPLE_WORKBOOK, resource
 from ..uploads import MAX_FILE, megabytes
 from .common import DOCX, EXAMPLE_NAME, PDF, TEMPLATE_NAME, XLSX, Result, check_upload, compile_docx, page_view, recheck, \
@@ -20,15 +22,36 @@ from .state import state
 bp = Blueprint("office", __name__)
 
 
+ACCEPT = ",".join(INPUT_SUFFIXES + PUBLISHED_SUFFIXES)  # what the file picker offers (the readers take all)
+
+
 def office_page(result: Result | None = None, token: str = "", status: int = 200):
     view = page_view(result) if result else None
-    return render_template("web-office.html.j2", view=view, token=token, version=__version__,
+    return render_template("web-office.html.j2", view=view, token=token, version=__version__, accept=ACCEPT,
                            severity=Severity, max_file=megabytes(MAX_FILE), format_title=fmt.FORMAT_TITLE), status
 
 
 @bp.get("/app.js")
 def script():
     return Response(resource("html_templates", "web-app.js").read_bytes(), mimetype="text/javascript")
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> str:
+    from ..writers.content import table_view
+    widths = {t.key: table_view(t, None).widths for t in fmt.TABLES_BY_KEY.values()}
+    return render_template("web-app.css.j2", widths=widths)
+
+
+@bp.get("/app.css")
+def stylesheet():
+    return Response(_stylesheet(), mimetype="text/css")
+
+
+@bp.get("/favicon.svg")
+@bp.get("/favicon.ico")
+def favicon():
+    return Response(resource("html_templates", "web-favicon.svg").read_bytes(), mimetype="image/svg+xml")
 
 
 @bp.get("/")

@@ -66,8 +66,9 @@ def parts(report: Report, tables_only: bool = False, marks: dict | None = None) 
 
 
 def render_html(report: Report, *, title: str | None = None, lead: list[str] | None = None,
-                tables_only: bool = False) -> bytes:
-    """The page's bytes (UTF-8).  ``title``/``lead``/``tables_only`` make a summary's page (no narrative)."""
+                tables_only: bool = False, appendix: Markup | None = None) -> bytes:
+    """The page's bytes (UTF-8).  ``title``/``lead``/``tables_only`` make a summary's page (no narrative);
+    ``appendix`` is a part added after the tables (the summary's indicators and charts), already escaped."""
     title = title or report.title
     page = _environment().get_template(HTML_TEMPLATE).render(
         title=title,
@@ -77,5 +78,6 @@ def render_html(report: Report, *, title: str | None = None, lead: list[str] | N
         generator=GENERATOR,
         description=f"{title}（按{fmt.FORMAT_TITLE}编制）",
         fonts=FONTS,
+        appendix=appendix,
     )
     return (page.rstrip() + "\n").encode("utf-8")

@@ -3,6 +3,11 @@
 openpyxl's write-only mode sends every row to a temporary file as it is added,
 so the workbook's memory does not grow with the number of files.  Both sheets
 have filters on and frozen header rows; headers and statuses are Chinese.
+
+The findings sheet is also the reviewer's form: its 复核 column (a drop-down: 确认 / 不采纳) and
+理由 column are filled in by hand, and ``read_decisions`` reads them back for ``batch --review``
+(matched by the 问题标识 column, the finding's fingerprint; see ``compiler.review``).  A decision of
+an earlier review is written into the new workbook again, so the form carries over from run to run.
 """
 
 from __future__ import annotations
@@ -15,10 +20,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import format2021 as fmt
-from ..diagnostics import Severity, sort_key
+from ..diagnostics import CONFIRMED, DISMISSED, Severity, sort_key
+from ..errors import UserError
 from ..model import format_number
+from ..review import VERDICTS, Decision, office_key
 from ..outcomes import STATUS_DUPLICATE, STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, Outcome
 
 FILES_SHEET = "各文件校验结果"
@@ -26,7 +34,10 @@ FINDINGS_SHEET = "问题明细"
 
 FILES_HEADERS_BEFORE = ("序号", "文件", "机关名称", "年度", "状态", "错误数", "警告数")
 FILES_HEADERS_AFTER = ("生成的报告", "对照的上年度文件", "说明")
-FINDINGS_HEADERS = ("文件", "机关名称", "工作表", "单元格", "行", "列", "规则", "级别", "问题")
+REVIEW_HEADER, REASON_HEADER, FINGERPRINT_HEADER = "复核", "理由", "问题标识"
+FINDINGS_HEADERS = ("文件", "机关名称", "工作表", "单元格", "行", "列", "规则", "级别", "问题",
+                    REVIEW_HEADER, REASON_HEADER, FINGERPRINT_HEADER)
+SETTLED_FILL = PatternFill("solid", fgColor="D9D9D9")
 
 _HEADER_FONT = Font(name="宋体", bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -52,7 +63,7 @@ class StatusWorkbook:
         self.file_headers = FILES_HEADERS_BEFORE + tuple(figure_headers) + FILES_HEADERS_AFTER
         self.n_figures = len(figure_headers)
         widths_files = (6, 36, 30, 7, 9, 7, 7) + (9,) * len(figure_headers) + (46, 30, 60)
-        widths_findings = (36, 30, 10, 12, 24, 14, 12, 7, 70)
+        widths_findings = (36, 30, 10, 12, 24, 14, 12, 7, 70, 9, 40, 18)
         self._setup(self.files, self.file_headers, widths_files, "C2")
         self._setup(self.findings, FINDINGS_HEADERS, widths_findings, "B2")
         self.n_files = 0
@@ -92,15 +103,30 @@ class StatusWorkbook:
         for f in sorted(outcome.findings, key=sort_key):
             self.n_findings += 1
             severity = f.severity.zh
+            fill = SETTLED_FILL if f.settled else SEVERITY_FILLS.get(severity)
+            message = f.message if not f.settled else f"（已复核不采纳，不再作为{severity}）{f.message}"
+            related = f.related_line()
+            if related:
+                message += f"\n{related}"
             fs.append([self._cell(fs, f.file or outcome.file), self._cell(fs, outcome.office),
                        self._cell(fs, f.sheet or ""), self._cell(fs, f.cell or ""),
                        self._cell(fs, f.row_label or ""), self._cell(fs, f.column_label or ""),
-                       self._cell(fs, f.code), self._cell(fs, severity, fill=SEVERITY_FILLS.get(severity)),
-                       self._cell(fs, f.message)])
+                       self._cell(fs, f.code), self._cell(fs, severity, fill=fill),
+                       self._cell(fs, message),
+                       self._cell(fs, f.review or None, fill=SETTLED_FILL if f.settled else None),
+                       self._cell(fs, f.review_reason or None), self._cell(fs, f.fingerprint)])
 
     def to_bytes(self) -> bytes:
         self.files.auto_filter.ref = f"A1:{get_column_letter(len(self.file_headers))}{self.n_files + 1}"
         self.findings.auto_filter.ref = f"A1:{get_column_letter(len(FINDINGS_HEADERS))}{self.n_findings + 1}"
+        column = get_column_letter(FINDINGS_HEADERS.index(REVIEW_HEADER) + 1)
+        choice = DataValidation(type="list", formula1=f'"{",".join(VERDICTS)}"', allow_blank=True,
+                                showErrorMessage=True, errorTitle="复核", error=f"请选择“{CONFIRMED}”或“{DISMISSED}”",
+                                showInputMessage=True, promptTitle="复核",
+                                prompt=f"{CONFIRMED}：问题成立；{DISMISSED}：问题不成立（错误须在“理由”列写明理由）。"
+                                       "改完后用 nianbao batch --review 校验结果.xlsx 重新运行")
+        choice.add(f"{column}2:{column}{max(self.n_findings + 1, 2)}")
+        self.findings.data_validations.append(choice)
         self.wb.properties.creator = "nianbao"
         self.wb.properties.title = "校验结果"
         buf = BytesIO()
@@ -115,3 +141,60 @@ def _number(value: Any) -> Any:
     if isinstance(value, int):
         return value
     return float(format_number(value))
+
+
+# ---- the review, read back ------------------------------------------------------------------------
+
+
+class ReviewError(UserError):
+    """The workbook given to --review cannot be used; the message is for the user."""
+
+
+def read_decisions(path) -> tuple[list[Decision], list[str]]:
+    """The decisions a reviewer entered in 校验结果.xlsx, and notes about rows that could not be used."""
+    from openpyxl import load_workbook
+
+    from ..fileio import reason
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise ReviewError(f"--review 的文件 {path} 不存在") from None
+    except OSError as exc:
+        raise ReviewError(f"无法读取 --review 的文件 {path}：{reason(exc)}") from exc
+    except Exception as exc:  # not a workbook at all
+        raise ReviewError(f"--review 的文件 {path} 不是 .xlsx 工作簿（{type(exc).__name__}）") from exc
+    try:
+        if FINDINGS_SHEET not in wb.sheetnames:
+            raise ReviewError(f"--review 的文件 {path} 中没有“{FINDINGS_SHEET}”工作表：应为 nianbao batch 生成的 {'校验结果.xlsx'}")
+        rows = wb[FINDINGS_SHEET].iter_rows(values_only=True)
+        header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
+        needed = ("机关名称", "规则", "工作表", "单元格", REVIEW_HEADER, REASON_HEADER, FINGERPRINT_HEADER)
+        missing = [h for h in needed if h not in header]
+        if missing:
+            raise ReviewError(f"--review 的文件 {path} 的“{FINDINGS_SHEET}”表缺少列：{'、'.join(missing)}"
+                              "（是较早版本的 nianbao 生成的？请用本版本重新运行 batch，再在新的校验结果上复核）")
+        col = {h: header.index(h) for h in needed}
+        decisions: list[Decision] = []
+        notes: list[str] = []
+        for n, row in enumerate(rows, 2):
+            def value(h: str) -> str:
+                i = col[h]
+                v = row[i] if i < len(row) else None
+                return "" if v is None else str(v).strip()
+            verdict = value(REVIEW_HEADER)
+            if not verdict:
+                continue
+            if verdict not in VERDICTS:
+                notes.append(f"第 {n} 行的复核意见“{verdict}”不是“{CONFIRMED}”或“{DISMISSED}”，未采用")
+                continue
+            fingerprint = value(FINGERPRINT_HEADER)
+            if not fingerprint:
+                notes.append(f"第 {n} 行没有问题标识（{FINGERPRINT_HEADER}列被清空？），复核意见未采用")
+                continue
+            place = "!".join(p for p in (value("工作表"), value("单元格")) if p)
+            decisions.append(Decision(office_key(value("机关名称")), fingerprint, verdict, value(REASON_HEADER),
+                                      value("规则"), place))
+        return decisions, notes
+    finally:
+        wb.close()

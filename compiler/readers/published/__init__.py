@@ -27,10 +27,13 @@ def blocks_of(inp: Input) -> Blocks:
 
 def read_published(display: str, inp: Input) -> ReadResult:
     imported = import_blocks(blocks_of(inp))
-    if imported.found_headings < 2 and not imported.found_tables and not imported.format_2019:
+    # a partial report (a title and some parts, or parts without their tables) is imported with what is
+    # missing listed; only a text with nothing of a report is refused
+    if (not imported.found_headings and not imported.found_tables and not imported.found_title
+            and not imported.format_2019):
         hint = "（可能是 .csv 表格）" if display.lower().endswith(".csv") else ""
-        raise Unreadable(f"这个{KIND_NAMES[inp.kind]}{hint}看来不是政府信息公开工作年度报告：找不到“一、总体情况”等标题，"
-                         "也找不到表二、表三、表四。")
+        raise Unreadable(f"这个{KIND_NAMES[inp.kind]}{hint}看来不是政府信息公开工作年度报告：没有“…年政府信息公开工作"
+                         "年度报告”这样的标题，找不到“一、总体情况”等任何一个标题，也找不到表二、表三、表四。")
     result = ReadResult(display, inp.kind, imported.report)
     result.locations.update(imported.locations)
     result.provenance = dict(imported.provenance)

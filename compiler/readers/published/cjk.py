@@ -104,3 +104,26 @@ def key(text: str, numbering: bool = False) -> str:
     if not numbering:
         text = _NUMBERING.sub("", text)
     return "".join(ch for ch in text if ch.isalnum())
+
+
+# ---- Traditional Chinese ----------------------------------------------------------------------
+
+# Characters of the format's headings and labels as a Traditional report writes them: a report with
+# several of them is read in its simplified form
+_TRADITIONAL_MARKS = "總體況動開請處與結復議訟規國屬裡務機關閱單據檢為實現應發佈"
+MIN_TRADITIONAL_MARKS = 5
+
+
+def is_traditional(text: str) -> bool:
+    return sum(text.count(ch) for ch in _TRADITIONAL_MARKS) >= MIN_TRADITIONAL_MARKS
+
+
+def simplified(text: str) -> str:
+    """``text`` in simplified characters, of the same length (character by character), so that a place
+    found in it is the same place in the text as written."""
+    import zhconv  # only a Traditional report needs it
+
+    whole = zhconv.convert(text, "zh-cn")
+    if len(whole) == len(text):
+        return whole
+    return "".join(c if len(c := zhconv.convert(ch, "zh-cn")) == 1 else ch for ch in text)

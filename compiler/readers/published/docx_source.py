@@ -10,7 +10,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from ..sniff import Unreadable
-from .blocks import MERGED, Blocks, Grid, Para, numbered
+from .blocks import MAX_COLUMNS, MAX_GRID_CELLS, MERGED, Blocks, Grid, Para, grid_too_large, numbered
 
 _P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -69,24 +69,37 @@ def _cell_text(tc) -> str:
     return "\n".join(paragraph_text(p).strip() for p in tc.iter(_P)).strip()
 
 
+def _count(el, name: str, default: int) -> int:
+    try:
+        return int(el.get(qn("w:val"), str(default)) or default)
+    except ValueError:
+        return default
+
+
 def table_grid(tbl) -> list[list[str | None]]:
+    """The table's rows with every cell at its grid column (gridBefore, gridSpan, vMerge).  A span reaches
+    at most the page's width (``MAX_COLUMNS``); a table past ``MAX_GRID_CELLS`` is refused."""
     rows: list[list[str | None]] = []
+    cells = 0
     for tr in tbl.iterchildren(_TR):
         row: list[str | None] = []
         trpr = tr.find(qn("w:trPr"))
         before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
         if before is not None:
-            row.extend([MERGED] * int(before.get(qn("w:val"), "0") or 0))
+            row.extend([MERGED] * max(0, min(_count(before, "gridBefore", 0), MAX_COLUMNS - 1)))
         for tc in tr.iterchildren(_TC):
             tcpr = tc.find(qn("w:tcPr"))
             span, continued = 1, False
             if tcpr is not None:
                 gs = tcpr.find(qn("w:gridSpan"))
                 if gs is not None:
-                    span = max(1, int(gs.get(qn("w:val"), "1") or 1))
+                    span = max(1, min(_count(gs, "gridSpan", 1), MAX_COLUMNS - len(row)))
                 vm = tcpr.find(qn("w:vMerge"))
                 continued = vm is not None and vm.get(qn("w:val"), "continue") == "continue"
             row.append(MERGED if continued else _cell_text(tc))
             row.extend([MERGED] * (span - 1))
+        cells += len(row)
+        if cells > MAX_GRID_CELLS:
+            raise grid_too_large("Word 文档")
         rows.append(row)
     return rows

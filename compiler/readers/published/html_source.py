@@ -10,7 +10,7 @@ import lxml.html
 from lxml import etree
 
 from ..sniff import Unreadable
-from .blocks import MERGED, Blocks, Grid, Para, numbered
+from .blocks import MAX_COLUMNS, MAX_GRID_CELLS, MERGED, Blocks, Grid, Para, grid_too_large, numbered
 
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "main", "header", "footer",
           "blockquote", "pre", "dd", "dt", "ul", "ol", "dl", "center", "address", "figure", "figcaption", "form",
@@ -105,22 +105,30 @@ def _text(el) -> str:
 
 
 def html_grid(table) -> list[list[str | None]]:
-    """The table's rows with every cell at its grid column; rowspan/colspan positions MERGED."""
+    """The table's rows with every cell at its grid column; rowspan/colspan positions MERGED.  A colspan
+    reaches at most the page's width (``MAX_COLUMNS``), a rowspan at most the table's last row; a table
+    past ``MAX_GRID_CELLS`` is refused."""
+    trs = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
     rows: list[list[str | None]] = []
-    pending: dict[tuple[int, int], bool] = {}  # (row, col) covered by a rowspan from above
-    for r, tr in enumerate(table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")):
+    pending: set[tuple[int, int]] = set()  # (row, col) covered by a rowspan from above
+    cells = 0
+    for r, tr in enumerate(trs):
         row: list[str | None] = []
         col = 0
         for cell in tr.xpath("./td | ./th"):
             while (r, col) in pending:
                 row.append(MERGED)
                 col += 1
-            rowspan, colspan = _span(cell.get("rowspan")), _span(cell.get("colspan"))
+            colspan = max(1, min(_span(cell.get("colspan")), MAX_COLUMNS - col))
+            rowspan = min(_span(cell.get("rowspan")), len(trs) - r)
             row.append(_text(cell))
             row.extend([MERGED] * (colspan - 1))
+            cells += colspan * rowspan
+            if cells > MAX_GRID_CELLS:
+                raise grid_too_large("网页")
             for dr in range(1, rowspan):
                 for dc in range(colspan):
-                    pending[(r + dr, col + dc)] = True
+                    pending.add((r + dr, col + dc))
             col += colspan
         while (r, col) in pending:
             row.append(MERGED)
@@ -131,6 +139,6 @@ def html_grid(table) -> list[list[str | None]]:
 
 def _span(value: str | None) -> int:
     try:
-        return max(1, min(int(value or 1), 100))
+        return max(1, int(value or 1))
     except ValueError:
         return 1

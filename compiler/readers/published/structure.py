@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from ... import format2021 as fmt
 from ...lead import DEFAULT_WEBSITE, standard_lead
 from ...model import Report, Section
-from .blocks import Blocks, Grid, Para
-from .cjk import key, tidy
-from .tables import Note, SourceRow, header_keys, read_table
+from .blocks import MERGED, Blocks, Grid, Para
+from .cjk import is_traditional, key, simplified, tidy
+from .tables import TABLE_WORDS, Note, SourceRow, header_keys, is_narrative_box, read_table, row_specs
 
 # ---- what the parts of a report look like -------------------------------------------------------
 
@@ -25,6 +25,9 @@ TITLE_PATTERNS = (
     re.compile(rf"^(?P<name>.*?)(?P<year>(?:19|20)\d\d)年度?{_TITLE_WORDS}$"),
     re.compile(rf"^(?P<year>(?:19|20)\d\d)年度?(?P<name>.+?){_TITLE_WORDS}$"),
 )
+# the second line of a two-line title ("宿迁市人民政府" / "2024 年政府信息公开工作年度报告"), spaces removed
+YEAR_LINE = re.compile(rf"^(?P<year>(?:19|20)\d\d)年度?{_TITLE_WORDS}$")
+NO_YEAR_TITLE = re.compile(rf"^(?P<name>.{{2,60}}?){_TITLE_WORDS}$")
 _HEADING = re.compile(r"^(?P<n>[一二三四五六])\s*[、.．,，]\s*(?P<text>.+?)[：:。]?$")
 _SUB = re.compile(r"^[（(]\s*(?P<n>[一二三四五六七八九十]{1,2})\s*[)）]\s*(?P<rest>.*)$", re.S)
 _EXTRA_HEADING = re.compile(r"^[七八九十]\s*、\s*\S.{0,30}$")
@@ -32,6 +35,7 @@ _LIST_START = re.compile(r"^(?:\d{1,2}\s*[.．、]|[（(]\s*[一二三四五六�
 TERMINAL = "。！？；：…”’）」』!?;:)"
 MAX_HEADING_CHARS = 40
 MAX_SUB_TITLE_CHARS = 24
+EXACT_SOURCES = ("docx", "html")  # text as the office wrote it: never tidied
 MIN_BROKEN_CHARS = 16  # a line the page broke is a full line of text, not a table's header
 
 # Where the lead states the office's details, as (field, patterns); the first that matches wins.
@@ -59,6 +63,7 @@ class Imported:
     unread: set[tuple] = field(default_factory=set)
     found_headings: int = 0
     found_tables: int = 0
+    found_title: bool = False
     format_2019: bool = False
 
 
@@ -75,6 +80,25 @@ def heading_of(text: str) -> fmt.Heading | None:
                 return h
         if m and fmt.CN_NUMERALS.index(m.group("n")) + 1 == h.number and h.core in body and "。" not in m.group("text"):
             return h
+    return None
+
+
+def _run_in(text: str) -> int | None:
+    """Where a heading run into its first paragraph ends ("一、总体情况2024年，…"), or None."""
+    plain = text.lstrip()
+    offset = len(text) - len(plain)
+    m = re.match(r"[一二三四五六]\s*[、.．]\s*", plain)
+    if not m:
+        return None
+    number = fmt.CN_NUMERALS.index(plain[0]) + 1
+    h = fmt.HEADINGS[number - 1]
+    for words in (h.text,) + h.variants:
+        end = m.end()
+        if plain[end:].startswith(words) and len(plain) > end + len(words):
+            cut = end + len(words)
+            if plain[cut] in "：:。 \u3000":
+                cut += 1
+            return offset + cut
     return None
 
 
@@ -113,26 +137,97 @@ class _Builder:
             if (isinstance(item, Para) and isinstance(prev, Para) and item.broken and prev.broken
                     and len(prev.text) >= MIN_BROKEN_CHARS and prev.text[-1] not in TERMINAL
                     and not _is_text_row(prev) and not _is_text_row(item) and not self._structural(prev)
+                    and _numbers_line(prev) is None and _numbers_line(item) is None
+                    and not any(_only_headers(x.text, t.key) for x in (prev, item) for t in fmt.TABLES)
                     and not self._structural(item) and not _LIST_START.match(item.text)
                     and not heading_of(item.text)):
                 self.note("IMP-EDIT", f"第 {prev.number} 段与第 {item.number} 段在原文中断开（分页或换行处），已接为一段："
                                       f"“…{prev.text[-8:]}”+“{item.text[:8]}…”", number=prev.number)
                 prev.text += item.text
+                if prev.written is not None:
+                    prev.written += item.written or item.text
                 continue
             out.append(item)
         return out
 
     @staticmethod
     def _structural(para: Para) -> bool:
-        return bool(heading_of(para.text)) or _is_title(para.text) or _standalone_sub(para.text)
+        return (bool(heading_of(para.text)) or _is_title(para.text) or _standalone_sub(para.text)
+                or bool(YEAR_LINE.match(re.sub(r"\s+", "", para.text))))
+
+    def _boxes(self, items: list) -> list:
+        """Tables that are not official tables — paragraphs drawn in a box or shading, a one-cell layout
+        table — are the report's text: their cells become paragraphs, in reading order."""
+        out: list = []
+        changed = 0
+        traditional = is_traditional("".join(i.text for i in items if isinstance(i, Para)))
+        for item in items:
+            rows = item.rows if isinstance(item, Grid) else None
+            if rows is not None and traditional:
+                rows = [[c if c is MERGED else simplified(c) for c in row] for row in rows]
+            if rows is None or not is_narrative_box(rows):
+                out.append(item)
+                continue
+            changed += 1
+            for row in item.rows:
+                cells = [c for c in row if c is not MERGED and c and c.strip()]
+                if item.positional:
+                    for cell in cells:
+                        out.extend(Para(line.strip(), page=item.page) for line in cell.split("\n") if line.strip())
+                elif cells:
+                    out.append(Para(" ".join(c.strip() for c in cells), page=item.page, broken=True))
+        if changed:
+            n = 0
+            for item in out:
+                n += 1
+                item.number = n
+            self.note("IMP-EDIT", f"原文中有 {changed} 处文字排在方框、底纹或单格表格中（不是表二、表三、表四），已按正文导入。")
+        return out
+
+    def _simplify(self, items: list) -> None:
+        """A report in Traditional Chinese: headings and labels are matched in its simplified form; the
+        text imported is as written (``Para.written``)."""
+        sample = "".join(i.text for i in items if isinstance(i, Para))
+        if not is_traditional(sample):
+            return
+        for item in items:
+            if isinstance(item, Para):
+                item.written, item.text = item.text, simplified(item.text)
+                if item.raw:
+                    item.raw = simplified(item.raw)
+            else:
+                item.rows = [[c if c is MERGED else simplified(c) for c in row] for row in item.rows]
+        self.note("IMP-EDIT", "报告是繁体中文：标题、小标题和表格行列按简体对应后读取，导入的正文保持原文的繁体。")
+
+    def _run_in_headings(self, items: list) -> list:
+        """"一、总体情况 2024年，本机关…" on one line (a web copy): the heading and its text apart."""
+        out: list = []
+        for item in items:
+            if isinstance(item, Para) and heading_of(item.text) is None:
+                cut = _run_in(item.text)
+                if cut:
+                    head = Para(item.text[:cut].strip(), item.number, item.page, item.broken, item.raw)
+                    rest = Para(item.text[cut:].strip(), item.number, item.page, item.broken, "")
+                    if item.written is not None:
+                        head.written, rest.written = item.written[:cut].strip(), item.written[cut:].strip()
+                    out += [head, rest]
+                    continue
+            out.append(item)
+        return out
 
     # ---- the whole report -------------------------------------------------------------------
 
     def build(self) -> Imported:
-        items = list(self.blocks.items)
+        items = self._boxes(list(self.blocks.items))
+        exact = self.blocks.kind in EXACT_SOURCES
         for item in items:
             if isinstance(item, Para):
-                self._tidy(item)
+                if exact:
+                    item.raw = item.text  # the office's own punctuation, as written
+                else:
+                    self._tidy(item)
+        self._simplify(items)
+        items = self._run_in_headings(items)
         items = self._join_broken(items)
         for note in self.blocks.notes:
             self.note("IMP-EDIT", note + "。")
@@ -176,9 +271,15 @@ class _Builder:
                     rows = _rows_in_text(paragraphs, h.table)
                     if rows:
                         grids[h.table].append(rows[0])
-                        paragraphs = [p for p in paragraphs if p not in rows[1]]
+                        paragraphs = [p for p in paragraphs if not any(p is u for u in rows[1])]
                 elif h.table:  # a header row the PDF's table finder left outside the table ("第二十条第（一）项")
-                    paragraphs = [p for p in paragraphs if not _only_headers(p.text, h.table)]
+                    paragraphs = [p for p in paragraphs if not _only_headers(p.text, h.table)
+                                  and not _ARTICLE.match(p.text.replace(" ", ""))]
+                    # a table's last row on a page whose ruling the finder did not close ("行政许可 0")
+                    rows = _rows_in_text([p for p in paragraphs if _is_text_row(p)], h.table)
+                    if rows:
+                        grids[h.table].append(rows[0])
+                        paragraphs = [p for p in paragraphs if not any(p is u for u in rows[1])]
                 self._paragraphs(("text", h.text_key), paragraphs)
         for table in fmt.TABLES:
             self._table(table, grids[table.key])
@@ -199,33 +300,37 @@ class _Builder:
 
     def _front(self, items: list) -> None:
         paragraphs = [i for i in items if isinstance(i, Para)]
-        title_at, title = None, None
-        for size in (1, 2, 3):  # the title on one line, or broken over two or three
-            for start in range(min(len(paragraphs), 12)):
-                chunk = paragraphs[start:start + size]
-                joined = "".join(p.text.replace("\n", "") for p in chunk)
-                m = _title_match(joined)
-                if m:
-                    title_at, title = (start, size), m
-                    break
-            if title:
-                break
+        found = _find_title(paragraphs)
         report = self.report
-        if title is None:
+        if found is None:
             self.note("IMP-TEXT", "找不到报告标题（“…年政府信息公开工作年度报告”）：机关名称和年度需要手工填写")
+            self.note("IMP-YEAR", "找不到报告标题，也就找不到报告年度：年度没有导入，请在“基本信息”中填写", ("year",))
             lead = paragraphs
         else:
-            start, size = title_at
+            start, size, m = found
+            self.out.found_title = True
             if start:
                 dropped = "”“".join(p.text[:30] for p in paragraphs[:start])
                 self.note("IMP-TEXT", f"标题之前的 {start} 段文字没有导入（网页栏目、发布日期等）：“{dropped}”",
                           number=paragraphs[0].number)
-            name, year = title.group("name").strip(), int(title.group("year"))
-            report.year = year
-            report.office["report_name"] = name
+            chunk = paragraphs[start:start + size]
+            written = re.sub(r"\s+", "", "".join((p.written or p.text).replace("\n", "") for p in chunk))
+            name = written[m.start("name"):m.end("name")].strip()
             first = paragraphs[start]
-            self.out.provenance[("year",)] = self.out.provenance[("office", "report_name")] = f"标题（{_where(first)}）"
-            self.out.locations[("year",)] = self.out.locations[("office", "report_name")] = ("标题", _where(first))
+            report.office["report_name"] = name
+            where = f"标题（{_where(first)}）"
+            self.out.provenance[("office", "report_name")] = where
+            self.out.locations[("office", "report_name")] = ("标题", _where(first))
+            if "year" in m.groupdict() and m.group("year"):
+                report.year = int(m.group("year"))
+                self.out.provenance[("year",)] = where
+                self.out.locations[("year",)] = ("标题", _where(first))
+            else:
+                self.note("IMP-YEAR", f"标题“{written}”中没有年度（应为“…2024年政府信息公开工作年度报告”）："
+                                      "年度没有导入，请在“基本信息”中填写", ("year",), first.number)
+            if size > 1:
+                self.note("IMP-EDIT", f"标题分 {size} 行（第 {first.number} 至 {chunk[-1].number} 段），已接为一个标题："
+                                      f"“{written}”", number=first.number)
             lead = paragraphs[start + size:]
         for grid in (i for i in items if isinstance(i, Grid)):
             self.note("IMP-TEXT", f"“{fmt.HEADINGS[0].full}”之前有一个表格，没有导入", number=grid.number)
@@ -238,11 +343,12 @@ class _Builder:
     def _office(self, lead: list[Para]) -> None:
         report, office = self.report, self.report.office
         text = "".join(p.text for p in lead)
+        written = "".join(p.written or p.text for p in lead)  # the same length as ``text``
         for field_key, patterns in OFFICE_PATTERNS:
             for pattern in patterns:
                 m = re.search(pattern, text)
                 if m:
-                    office[field_key] = m.group("v").strip()
+                    office[field_key] = written[m.start("v"):m.end("v")].strip()
                     para = _para_of(lead, m.start())
                     self.out.provenance[("office", field_key)] = f"开头段（{_where(para)}）"
                     self.out.locations[("office", field_key)] = ("开头段", _where(para))
@@ -296,12 +402,15 @@ class _Builder:
             elif numeral != index:
                 self.note("IMP-TEXT", f"第 {para.number} 段的小标题序号是{fmt.sub_number(numeral)}，按顺序作为"
                                       f"{fmt.sub_number(index)}导入", number=para.number)
-            report.sections[index].title = title
+            report.sections[index].title = _as_written(para, title)
             path = ("text", "overview_sections", index, "title")
             self.out.provenance[path] = _where(para)
             self.out.locations[path] = ("正文", _where(para))
             if content:
-                section_paras[index].append(Para(content, para.number, para.page))
+                part = Para(content, para.number, para.page)
+                if para.written is not None:
+                    part.written = _as_written(para, content, last=True)
+                section_paras[index].append(part)
         self._paragraphs(("text", "overview"), overview)
         for i, paras in enumerate(section_paras):
             if i > index:
@@ -312,7 +421,7 @@ class _Builder:
     def _paragraphs(self, path: tuple, paras: list[Para]) -> None:
         texts: list[str] = []
         for para in paras:
-            for line in para.text.split("\n"):
+            for line in (para.written or para.text).split("\n"):
                 if line.strip():
                     self.out.paragraph_at[(path, len(texts))] = _where(para)
                     texts.append(line.strip())
@@ -331,8 +440,7 @@ class _Builder:
         if any(key(m, numbering=True) in numbered for m in fmt.FORMAT_2019_MARKERS):
             self.out.format_2019 = True
             return None
-        for table_key, words in (("t2", ("本年制发件数", "第二十条")), ("t3", ("申请人情况", "本年新收政府信息公开申请数量")),
-                                 ("t4", ("结果维持", "尚未审结"))):
+        for table_key, words in TABLE_WORDS:
             if any(key(w) in text for w in words):
                 return table_key
         if heading.table:
@@ -376,6 +484,37 @@ def _title_match(text: str) -> re.Match | None:
     return None
 
 
+_NOT_TITLE = re.compile(r"[>＞|｜/:：]|发布|来源|时间|浏览|首页|当前位置")
+
+
+def _find_title(paragraphs: list[Para]) -> tuple[int, int, re.Match] | None:
+    """(first paragraph, how many, match) of the title among the first paragraphs: on one line, broken
+    over two or three (the office's name, then "2024 年政府信息公开工作年度报告"), or without a year."""
+    head = paragraphs[:12]
+    for size in (1, 2, 3):
+        for start in range(len(head)):
+            chunk = head[start:start + size]
+            if len(chunk) < size:
+                break
+            if any(_NOT_TITLE.search(p.text) for p in chunk[:-1]):
+                continue  # a web page's crumbs or date line is no part of the title
+            m = _title_match("".join(p.text.replace("\n", "") for p in chunk))
+            if m:
+                return start, size, m
+    for size in (1, 2):  # a title that names no year: found, and the year said missing
+        for start in range(len(head)):
+            chunk = head[start:start + size]
+            if len(chunk) < size:
+                break
+            if any(_NOT_TITLE.search(p.text) for p in chunk[:-1]):
+                continue
+            plain = re.sub(r"\s+", "", "".join(p.text.replace("\n", "") for p in chunk))
+            m = NO_YEAR_TITLE.match(plain)
+            if m and len(plain) <= 80 and not re.search(r"[：:，,。；;！!？?]", m.group("name")):
+                return start, size, m
+    return None
+
+
 def _is_title(text: str) -> bool:
     return _title_match(text.replace("\n", "")) is not None
 
@@ -406,6 +545,14 @@ def _standalone_sub(text: str) -> bool:
     return sub is not None and not sub[2]
 
 
+def _as_written(para: Para, piece: str, last: bool = False) -> str:
+    """``piece`` of ``para.text`` as the paragraph was written (Traditional Chinese kept)."""
+    if para.written is None:
+        return piece
+    at = para.text.rfind(piece) if last else para.text.find(piece)
+    return para.written[at:at + len(piece)] if at >= 0 else piece
+
+
 def _para_of(paras: list[Para], offset: int) -> Para:
     for p in paras:
         if offset < len(p.text):
@@ -432,20 +579,62 @@ def _is_text_row(p: Para) -> bool:
     return bool(_TEXT_ROW.match(raw) and re.search(r"\s\d", raw))
 
 
+_ARTICLE = re.compile(r"^第二十条第[（(][一二三四五六七八九十]{1,2}[)）]项$")  # Table 二's section rows, any format
+_NUMBERS_LINE = re.compile(r"^\s*\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?)*\s*$")
+_SENTENCE = re.compile(r"[。；！？]")
+MAX_LABEL_LINE = 60  # a label line of a copied table is short; a longer line is the report's text
+
+
+def _numbers_line(p: Para) -> list[str] | None:
+    """A line of numbers only: one cell per line (a PDF viewer's copy) or Table 四's unlabelled row."""
+    raw = (p.raw or p.text).replace("\n", " ")
+    return raw.split() if _NUMBERS_LINE.match(raw) else None
+
+
+def _label_line(p: Para, table_key: str) -> bool:
+    """A short line that is (part of) one of the table's row labels, not a sentence."""
+    text = p.text.replace("\n", "")
+    if _SENTENCE.search(text) or len(text) > MAX_LABEL_LINE:
+        return False
+    k = key(text)
+    if len(k) < 2:
+        return False
+    return any(s.leaf and (k in s.leaf or s.leaf in k) for s in row_specs(table_key))
+
+
 def _rows_in_text(paragraphs: list[Para], table_key: str) -> tuple[Grid, list[Para]] | None:
-    """A table copied from a PDF as lines of label and numbers separated by spaces ("规章 0 0 0")."""
-    found = [i for i, p in enumerate(paragraphs) if _is_text_row(p)]
-    if not found:
+    """A table copied as text: lines of a label and its numbers separated by spaces ("规章 0 0 0",
+    ``pdftotext -layout``, labels wrapped over lines), or one cell per line (a PDF viewer's copy: the label,
+    then its numbers one per line).  Numbers are taken in the order they stand; nothing is moved."""
+    numeric = [i for i, p in enumerate(paragraphs) if _is_text_row(p) or _numbers_line(p)]
+    if not numeric:
         return None
-    first = found[0]
-    while first > 0 and _only_headers(paragraphs[first - 1].text, table_key):
-        first -= 1  # the table's header lines ("第二十条第（一）项", "信息内容 本年制发件数 …")
-    used = paragraphs[first:found[-1] + 1]  # the header lines between the rows belong to the table too
-    rows = []
-    for p in used:
+    first, last = numeric[0], numeric[-1]
+    while first > 0 and (_only_headers(paragraphs[first - 1].text, table_key)
+                         or _label_line(paragraphs[first - 1], table_key)):
+        first -= 1  # the header lines ("第二十条第（一）项", "信息内容 本年制发件数 …") and the first label
+    rows: list[list[str]] = []
+    used: list[Para] = []
+    open_row = False  # the last row takes the numbers that follow one per line
+    for p in paragraphs[first:last + 1]:
         raw = (p.raw or p.text).replace("\n", " ").strip()
-        m = _TEXT_ROW.match(raw)
-        rows.append([m.group("label").strip()] + m.group("numbers").split() if m else [raw])
+        numbers = _numbers_line(p)
+        if numbers is not None:
+            if open_row and rows:
+                rows[-1].extend(numbers)
+            else:
+                rows.append(list(numbers))
+            open_row = len(numbers) == 1
+        elif _is_text_row(p):
+            m = _TEXT_ROW.match(raw)
+            rows.append([m.group("label").strip()] + m.group("numbers").split())
+            open_row = False
+        elif _SENTENCE.search(p.text) or len(p.text) > MAX_LABEL_LINE:
+            continue  # a sentence among the rows is the report's text, kept
+        else:
+            rows.append([raw])  # a header line, or a label (or part of one) whose numbers follow
+            open_row = not _only_headers(p.text, table_key)
+        used.append(p)
     return Grid(rows, positional=False, number=used[0].number, page=used[0].page), used
 
 

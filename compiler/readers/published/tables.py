@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ... import format2021 as fmt
@@ -21,6 +22,11 @@ from ...model import Number
 from ..values import PLACEHOLDERS
 from .blocks import MERGED
 from .cjk import key
+
+
+MIN_SIMILAR_CHARS = 4  # a shorter label fragment ("其他") is matched only exactly
+SIMILAR_RATIO = 0.8  # how alike a typo'd label must be to the format's (difflib's ratio)
+SIMILAR_MARGIN = 0.1  # and how much more alike than the next-best row
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,10 @@ def row_specs(table_key: str) -> tuple[RowSpec, ...]:
         specs.append(RowSpec(leaf, key(leaf), tuple(c.path for c in values), tuple(c.col for c in values),
                              values[0].row_label))
     return tuple(specs)
+
+
+# the labels of row groups ("（三）不予公开"), which a copy may put in one cell with the row's own label
+SECTION_KEYS = frozenset(key(c.text) for t in fmt.TABLES for c in t.cells if c.kind == "label" and c.rowspan > 1)
 
 
 def first_value_col(table: fmt.Table) -> int:
@@ -133,6 +143,7 @@ def read_table(table: fmt.Table, rows: list[SourceRow]) -> TableRead:
     pending: list[str] = []  # label text of rows without numbers (a label split over two rows)
     headers = header_keys(table.key)
     unlabelled = next((s for s in specs if not s.leaf), None)
+    matched: list[tuple] = []  # (spec, row, cells, label_cells, value_cells, approximate)
     for row in rows:
         cells = list(row.cells)
         if not any(c for c in cells):
@@ -145,13 +156,22 @@ def read_table(table: fmt.Table, rows: list[SourceRow]) -> TableRead:
         if not has_numbers and any(cells):
             if all(key(c, numbering=True) in headers for c in cells if c and c.strip()):
                 continue  # a header row (also one repeated after a page break)
-            if not _matches(label_cells, specs):
+            # a label without numbers beside it: (part of) the next row's label — unless the row has its
+            # (blank) value cells and its full label
+            if not any(c is not MERGED for c in value_cells) or not _matches(label_cells, specs, exact=True):
                 pending.extend(c for c in label_cells if c)
                 continue
         labels = pending + [c for c in label_cells if c]
         spec = _match(labels, specs)
         if spec is None and pending:
             spec = _match([c for c in label_cells if c], specs)
+        approximate = None
+        own = [c for c in label_cells if c]
+        if spec is not None and spec.leaf and not _matches(labels, specs, exact=True) \
+                and not _matches(own, specs, exact=True):
+            approximate = (own or labels)[-1].replace("\n", "")  # a part of the label ("3.危及三安全一稳")
+        if spec is None and has_numbers:
+            spec, approximate = _similar([c for c in label_cells if c] or labels, specs, seen)
         if spec is None:
             out.notes.append(Note("IMP-ROW", f"{table.name}中有一行不是格式中的行，其中的数字没有导入：“{_shown(cells)}”",
                                   number=row.number))
@@ -164,7 +184,13 @@ def read_table(table: fmt.Table, rows: list[SourceRow]) -> TableRead:
             continue
         seen[spec] = row
         out.rows_read += 1
-        _values(table, spec, row, cells, label_cells, value_cells, vc, out)
+        if approximate:
+            out.notes.append(Note("IMP-LABEL", f"{table.name}中的一行标签为“{approximate}”，与格式中的“{spec.name}”"
+                                               "不完全相同（错字或简写），按这一行导入，请核对", spec.paths[0], row.number))
+        matched.append((spec, row, cells, label_cells, value_cells))
+    layouts = _layouts(matched)
+    for spec, row, cells, label_cells, value_cells in matched:
+        _values(table, spec, row, cells, label_cells, value_cells, vc, out, layouts)
     if not seen:
         return out
     for spec in specs:
@@ -193,8 +219,12 @@ def _split(table: fmt.Table, row: SourceRow, cells: list, vc: int) -> tuple[list
     return [c for c in cells[:start] if c], cells[start:]
 
 
-def _matches(label_cells: list, specs) -> bool:
-    return _match([c for c in label_cells if c], specs) is not None
+def _matches(label_cells: list, specs, exact: bool = False) -> bool:
+    labels = [c for c in label_cells if c]
+    if exact:
+        joined = "".join(key(c) for c in labels)
+        return any(s.leaf and joined.endswith(s.leaf) for s in specs)
+    return _match(labels, specs) is not None
 
 
 def _match(labels: list[str], specs: tuple[RowSpec, ...]) -> RowSpec | None:
@@ -217,7 +247,69 @@ def _match(labels: list[str], specs: tuple[RowSpec, ...]) -> RowSpec | None:
     return best
 
 
-def _values(table: fmt.Table, spec: RowSpec, row: SourceRow, cells, label_cells, value_cells, vc, out: TableRead) -> None:
+def _similar(labels: list[str], specs: tuple[RowSpec, ...], seen) -> tuple[RowSpec | None, str | None]:
+    """The one row whose label a published label is a typo or an abbreviation of ("2.其他法律行政止公开",
+    "1.逾期不补正"), or None when no row, or more than one, is that close."""
+    if not labels:
+        return None, None
+    shown = labels[-1].replace("\n", "")
+    last = key(shown)
+    for section in sorted(SECTION_KEYS, key=len, reverse=True):  # "（三）不予公开 2.其他…" in one cell
+        if last.startswith(section) and len(last) > len(section) + 3:
+            last = last[len(section):]
+            break
+    if len(last) < MIN_SIMILAR_CHARS:
+        return None, None
+    labelled = [s for s in specs if s.leaf]
+    containing = [s for s in labelled if last in s.leaf]
+    if len(containing) == 1:
+        return containing[0], shown
+    if containing:
+        return None, None
+    scored = sorted(((SequenceMatcher(None, last, s.leaf).ratio(), i) for i, s in enumerate(labelled)), reverse=True)
+    if scored and scored[0][0] >= SIMILAR_RATIO and (len(scored) == 1 or scored[1][0] < scored[0][0] - SIMILAR_MARGIN):
+        return labelled[scored[0][1]], shown
+    return None, None
+
+
+def _layouts(matched: list[tuple]) -> dict[tuple[int, int, int], int]:
+    """For each flattened table (by its source block) and row width: where the numbers start in the rows
+    that have all their numbers, when every such row agrees.  A row with blank cells of the same width
+    then has its blanks at the same positions."""
+    seen: dict[tuple[int, int, int], set[int]] = {}
+    for spec, row, cells, _, value_cells in matched:
+        present = [c for c in value_cells if c is not MERGED]
+        n = len(spec.paths)
+        filled = [i for i, c in enumerate(present) if c and c.strip()]
+        if len(filled) == n and filled == list(range(filled[0], filled[0] + n)):
+            seen.setdefault((row.number, len(present), n), set()).add(filled[0])
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+
+
+def _place(spec: RowSpec, row: SourceRow, value_cells, layouts) -> tuple[list | None, str]:
+    """The row's n value texts by their positions, or None when the positions cannot be told.  A cell's
+    column is its position among the row's fields, blank fields included; never counted from the end."""
+    n = len(spec.paths)
+    present = [c for c in value_cells if c is not MERGED]
+    numbers = [c for c in present if c.strip()]
+    m = len(present)
+    if len(numbers) == n:
+        return numbers, ""
+    if not numbers and m >= n:
+        return [""] * n, ""  # every cell of the row blank
+    if m < n:
+        return None, ""  # fewer fields than columns: the copy lost some blanks, positions unknown
+    fits = [k for k in range(m - n + 1) if not any(c.strip() for c in present[:k] + present[k + n:])]
+    if len(fits) == 1:
+        return present[fits[0]:fits[0] + n], "（按列的位置判断空格是哪一列）"
+    k = layouts.get((row.number, m, n))
+    if k in fits:
+        return present[k:k + n], "（按同一表格中其他行的列位置判断空格是哪一列）"
+    return None, ""
+
+
+def _values(table: fmt.Table, spec: RowSpec, row: SourceRow, cells, label_cells, value_cells, vc, out: TableRead,
+            layouts) -> None:
     n = len(spec.paths)
     label_shown = _shown(label_cells) or spec.name
     placed: list[str | None] | None
@@ -225,23 +317,7 @@ def _values(table: fmt.Table, spec: RowSpec, row: SourceRow, cells, label_cells,
     if row.positional and len(cells) == table.n_cols:
         placed = [cells[c] for c in spec.cols]
     else:
-        present = [c for c in value_cells if c is not MERGED]
-        numbers = [c for c in present if c.strip()]
-        if len(numbers) == n:
-            placed = numbers
-        elif not numbers and len(present) >= n:
-            placed = [""] * n  # every cell of the row blank
-        else:
-            trimmed = list(present)
-            while trimmed and not trimmed[-1].strip():
-                trimmed.pop()
-            if len(trimmed) >= n and len(numbers) < n:
-                placed, how = trimmed[-n:], "（按列的位置判断空格是哪一列）"
-                extra = [c for c in trimmed[:-n] if c.strip()]
-                if extra:
-                    placed = None
-            else:
-                placed = None
+        placed, how = _place(spec, row, value_cells, layouts)
     where = f"{table.name}“{label_shown}”行" if spec.label else f"{table.name}数据行"
     if placed is None:
         for p in spec.paths:
@@ -278,3 +354,50 @@ def _values(table: fmt.Table, spec: RowSpec, row: SourceRow, cells, label_cells,
         names = "；".join(f"{r}·{'、'.join(cols)}" for r, cols in groups.items())
         out.notes.append(Note("IMP-BLANK", f"{names} 在原文中{content}{how}，按 0 导入（格式要求填 0，不留空）",
                               blanks[0][0], row.number))
+
+
+# Words that name an official table wherever they stand in it (its headers); the 2019 format's too
+TABLE_WORDS = (("t2", ("本年制发件数", "第二十条")), ("t3", ("申请人情况", "本年新收政府信息公开申请数量")),
+               ("t4", ("结果维持", "尚未审结")))
+
+
+@lru_cache(maxsize=None)
+def _all_leaves() -> tuple[str, ...]:
+    return tuple(sorted({s.leaf for t in fmt.TABLES for s in row_specs(t.key) if len(s.leaf) >= 2}, key=len,
+                        reverse=True))
+
+
+def carries_labels(rows: list[list[str | None]]) -> bool:
+    """Whether a table found in a report is (a piece of) one of the official tables: its header words, or
+    rows that carry an official row label beside a number.  Anything else drawn as a table — a paragraph
+    in a box, a shaded lead, a layout table — is narrative.  A table of nothing but numbers is kept as a
+    table (Table 四's data row alone on a page)."""
+    cells = [c for r in rows for c in r if c]
+    text = "".join(key(c) for c in cells)
+    numbered = "".join(key(c, numbering=True) for c in cells)
+    if any(key(w) in text for _, words in TABLE_WORDS for w in words):
+        return True
+    if any(key(m, numbering=True) in numbered for m in fmt.FORMAT_2019_MARKERS):
+        return True
+    if all(is_value_like(c) or not c.strip() for c in cells):
+        return bool(cells)
+    labelled = 0
+    for r in rows:
+        present = [c for c in r if c and c.strip()]
+        labels = "".join(key(c) for c in present if not is_value_like(c))
+        if labels and any(is_value_like(c) for c in present) and any(labels.endswith(leaf) for leaf in _all_leaves()):
+            labelled += 1
+    return labelled >= 2 or (labelled == 1 and len(rows) <= 3)
+
+
+def is_narrative_box(rows: list[list[str | None]]) -> bool:
+    """Text drawn as a table: it carries no official table's labels and is not tabular (most of its rows
+    hold one piece of text) — a boxed or shaded paragraph, a one-cell frame, a one-column layout table."""
+    if carries_labels(rows):
+        return False
+    filled = [[c for c in r if c and c.strip()] for r in rows]
+    filled = [r for r in filled if r]
+    if not filled:
+        return True
+    wide = sum(1 for r in filled if len(r) >= 2 and any(is_value_like(c) for c in r))
+    return wide * 2 < len(filled)

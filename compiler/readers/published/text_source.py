@@ -1,5 +1,6 @@
 """A report as plain text (copied from a web page or a PDF): one paragraph per line; tables
-flattened to tab-separated lines (what a browser or Word puts on the clipboard for a table)."""
+flattened to tab-separated lines (what a browser or Word puts on the clipboard for a table) or to
+" | " grids; tables copied from a PDF as lines of text are found later, in ``structure``."""
 
 from __future__ import annotations
 
@@ -23,6 +24,27 @@ def decode(data: bytes) -> str:
     raise Unreadable("文本文件的编码无法识别（不是 UTF-8，也不是 GBK/GB18030）。请用记事本“另存为”UTF-8 编码后再试。")
 
 
+_RULE = re.compile(r"^[|+]?\s*:?-{3,}:?\s*(?:[|+]\s*:?-{3,}:?\s*)*[|+]?$|^[+=\-]{6,}$")
+_BAR = re.compile(r"\s[|｜]\s|^[|｜]|[|｜]$")
+
+
+def _fields(line: str) -> list[str] | None:
+    """A table row flattened to text: tab-separated (a browser's or Word's copy) or a " | " grid
+    (Markdown, a converter's text).  Every field counts, blank ones too: a cell's column is its place."""
+    if not line.strip():
+        return None
+    if "\t" in line:
+        return [f.strip() for f in line.split("\t")]
+    stripped = line.strip()
+    if _BAR.search(stripped) and stripped.count("|") + stripped.count("｜") >= 2:
+        if stripped[0] in "|｜":
+            stripped = stripped[1:]
+        if stripped and stripped[-1] in "|｜":
+            stripped = stripped[:-1]
+        return [f.strip() for f in re.split(r"[|｜]", stripped)]
+    return None
+
+
 def text_blocks(data: bytes) -> Blocks:
     text = decode(data)
     blocks = Blocks("txt")
@@ -30,14 +52,16 @@ def text_blocks(data: bytes) -> Blocks:
     dropped = 0
     for page, chunk in enumerate(text.split("\f"), start=1):
         for line in _LINES.split(chunk):
-            if "\t" in line and line.strip():
-                fields = [f.strip() for f in line.split("\t")]
+            fields = _fields(line)
+            if fields is not None:
                 if grid is None:
                     grid = Grid([], positional=False)
                     blocks.items.append(grid)
                 grid.rows.append(fields)
                 continue
             stripped = line.strip()
+            if _RULE.match(stripped):
+                continue  # a text grid's ruling: "|---|---|", "+----+----+"
             if not stripped:
                 continue  # a blank line separates paragraphs (and a table's pieces; they are joined later)
             if is_page_number(stripped):
