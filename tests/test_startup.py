@@ -13,7 +13,8 @@ import pytest
 from conftest import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT
 
 HEAVY = ("pdfplumber", "pdfminer", "PIL", "flask", "werkzeug", "waitress", "compiler.readers.published",
-         "compiler.writers.pdf", "compiler.writers.pdf_converter", "compiler.web", "email")
+         "compiler.writers.pdf", "compiler.writers.pdf_converter", "compiler.web", "email", "matplotlib",
+         "flask_wtf")
 
 
 def imported_by(args: list[str], tmp_path) -> set[str]:
