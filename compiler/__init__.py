@@ -2,6 +2,6 @@
 
 __version__ = "0.1.0"
 
-from . import lazy_pil  # noqa: E402
+from . import lean_openpyxl  # noqa: E402
 
-lazy_pil.install()  # before anything imports openpyxl: Pillow only when a workbook's image is used
+lean_openpyxl.install()  # before anything imports openpyxl: no NumPy, Pillow only when an image is used

@@ -13,7 +13,7 @@ import pytest
 from conftest import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT
 
 HEAVY = ("pdfplumber", "pdfminer", "PIL", "flask", "werkzeug", "waitress", "compiler.readers.published",
-         "compiler.writers.pdf", "compiler.writers.pdf_converter", "compiler.web", "email", "matplotlib",
+         "compiler.writers.pdf", "compiler.writers.pdf_converter", "compiler.web", "email", "matplotlib", "numpy",
          "flask_wtf")
 
 
@@ -52,7 +52,7 @@ def test_a_published_report_still_gets_its_reader():
 
 
 def test_workbook_images_load_pillow_when_used(tmp_path):
-    """openpyxl gets Pillow lazily (compiler.lazy_pil): a workbook with a picture still opens with it."""
+    """openpyxl gets Pillow lazily (compiler.lean_openpyxl): a workbook with a picture still opens with it."""
     script = f"""
 import io, sys
 import compiler, openpyxl
