@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test bench bench-batch generate clean
+.PHONY: demo test bench bench-batch bench-server generate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,server]"
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
@@ -36,6 +36,9 @@ bench: $(VENV)/.installed-test
 
 bench-batch: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_batch.py -n 100 1000
+
+bench-server: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_server.py -n 50
 
 # regenerate the shipped Word template and workbooks from the format definition
 generate: $(VENV)/.installed

@@ -557,6 +557,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     s.add_argument("--force", action="store_true", help="今年的表二、表三有错误也生成（结转数按填写的数带入）")
     s.set_defaults(func=cmd_next_year)
+
+    from .server.cli import register as register_server  # imports nothing of the server's extra
+    register_server(sub)
     return p
 
 

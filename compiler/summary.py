@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UserError
 from .aggregate import DEFAULT_AREA, VALUE_PATHS, Totals
+from .errors import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UserError
+from .indicators import RegionIndicators
+from .model import Report
 from .outcomes import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, Item
-from .writers.summary import SUFFIXES, write_summary
+from .writers.summary import SUFFIXES, render_summary, write_summary
 
 
 
@@ -39,6 +42,102 @@ def read_item(index: int, path: str, display: str) -> Item:
     return Item(index, display, state, office=report.office.get("name", ""), key=office_key(report),
                 year=report.year, errors=len(errors), first_error=first,
                 values=tuple(report.numbers.get(p) for p in VALUE_PATHS), summary=checked.result.summary)
+
+
+# ---- the work, without a console (the command, the local page and the county server) -------------------
+
+
+class SummaryRefused(UserError):
+    """A summary that cannot be made (mixed years, one office twice, nothing to sum), said in one Chinese
+    sentence that names the files as the user named them (never a temporary path)."""
+
+    status = 409
+
+
+@dataclass
+class Summed:
+    report: Report  # the region's totals
+    included: list[Item]
+    excluded: list[tuple[Item, str]]  # with why
+    region: RegionIndicators  # each office's indicators and risk marks
+    missing: int = 0  # cells that were not numbers, counted as 0
+
+    @property
+    def invalid_included(self) -> list[Item]:
+        return [i for i in self.included if i.state == STATUS_ERROR]
+
+
+def _names(items: list[Item], limit: int = 5) -> str:
+    shown = "、".join(i.file for i in items[:limit])
+    return shown + (f" 等 {len(items)} 个" if len(items) > limit else "")
+
+
+def read_items(files: list[tuple[Path | str, str]], jobs: int | None = 1, started=None, advance=None) -> list[Item]:
+    """Read and check ``files`` (path, the name the user knows) in parallel, in their order."""
+    from .parallel import jobs_for, run_parallel
+
+    items = []
+    for _, item in run_parallel(read_item, [(i, str(p), d) for i, (p, d) in enumerate(files)],
+                                jobs_for(jobs, len(files)), started=started):
+        items.append(item)
+        if advance:
+            advance()
+    return sorted(items, key=lambda i: i.index)
+
+
+def summarize(items: list[Item], area: str = "", include_invalid: bool = False, settings=None,
+              last_items: list[Item] | None = None) -> Summed:
+    """Sum already-read items: files that cannot be read, have no year or (unless ``include_invalid``)
+    have errors are left out with why; mixed years, one office twice, or nothing left raise
+    ``SummaryRefused``.  ``settings`` are the risk settings (the defaults when None); ``last_items``
+    give 同比 and the trend."""
+    from .indicators import risk_settings
+
+    included: list[Item] = []
+    excluded: list[tuple[Item, str]] = []
+    for item in items:
+        if item.state == STATUS_UNREADABLE:
+            excluded.append((item, f"无法读取：{item.first_error}"))
+        elif item.year is None:
+            excluded.append((item, "报告年度为空，无法归入汇总年度"))
+        elif item.state == STATUS_ERROR and not include_invalid:
+            excluded.append((item, f"有 {item.errors} 处错误（如 {item.first_error}）"))
+        else:
+            included.append(item)
+    summaries = [i for i in included if i.summary]
+    if summaries and len(summaries) < len(included):
+        raise SummaryRefused(f"这些文件中既有机关的填报表，又有汇总表（{_names(summaries)}），一起汇总会重复计算。"
+                             "逐级汇总时请只给出各下级的汇总表；汇总机关的填报表时请移走汇总表。")
+    years: dict[int, list[Item]] = defaultdict(list)
+    for item in included:
+        years[item.year].append(item)
+    if len(years) > 1:
+        said = "；".join(f"{year} 年度：{_names(years[year], 3)}" for year in sorted(years))
+        raise SummaryRefused(f"这些文件的报告年度不同（{said}），每次只能汇总一个年度。请把不同年度的文件分开，分别汇总。")
+    by_office: dict[str, list[Item]] = defaultdict(list)
+    for item in included:
+        if item.key:
+            by_office[item.key].append(item)
+    conflicts = [members for members in by_office.values() if len(members) > 1]
+    if conflicts:
+        said = "；".join(f"{m[0].office}：{_names(m, 3)}" for m in conflicts[:3])
+        raise SummaryRefused(f"同一机关有不止一份填报表（{said}），汇总会重复计算。请每个机关只保留一份。")
+    if not included:
+        said = f"{len(excluded)} 个文件都有错误或无法读取，改正后才能计入汇总" if excluded else "没有文件"
+        raise SummaryRefused(f"没有可以汇总的文件：{said}。")
+    totals = Totals()
+    for item in included:
+        totals.add(item.numbers())
+    area = area.strip() or DEFAULT_AREA
+    report = totals.report(included[0].year, area)
+    region = region_of(included, report, area, settings or risk_settings({}, ""), last_items)
+    return Summed(report, included, excluded, region, totals.missing)
+
+
+def summary_bytes(summed: Summed, suffix: str) -> tuple[bytes, list[str]]:
+    """The summary as the bytes of a .json, .xlsx, .docx, .pdf or .html file, and notes for the user."""
+    return render_summary(summed.report, suffix, summed.included, summed.excluded, summed.invalid_included,
+                          summed.region)
 
 
 # ---- the command ------------------------------------------------------------------------------------
@@ -71,7 +170,7 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
                 jobs: int | None = 0, last_year: list[Path] | None = None) -> int:
     from rich.console import Console
 
-    from .parallel import jobs_for, progress_bar, run_parallel
+    from .parallel import progress_bar
     from .inputs import find_inputs
 
     console = Console(file=sys.stderr, highlight=False, soft_wrap=True)
@@ -99,86 +198,36 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
         if not last_files:
             console.print("注意：--last-year 没有找到任何填报表或 JSON，不计算同比。")
 
-    items: list[Item] = []
     progress, task = progress_bar(console, len(files), "读取并检查")
     try:
-        for _, item in run_parallel(read_item, [(i, str(p), str(p)) for i, p in enumerate(files)],
-                                    jobs_for(jobs, len(files)), started=progress.start):
-            items.append(item)
-            progress.advance(task)
+        items = read_items([(p, str(p)) for p in files], jobs, started=progress.start,
+                           advance=lambda: progress.advance(task))
     finally:
         progress.stop()
-
-    included: list[Item] = []
-    excluded: list[tuple[Item, str]] = []
-    for item in items:
-        if item.state == STATUS_UNREADABLE:
-            excluded.append((item, f"无法读取：{item.first_error}"))
-        elif item.year is None:
-            excluded.append((item, "报告年度为空，无法归入汇总年度"))
-        elif item.state == STATUS_ERROR and not include_invalid:
-            excluded.append((item, f"有 {item.errors} 处错误（如 {item.first_error}）"))
-        else:
-            included.append(item)
-
-    summaries = [i for i in included if i.summary]
-    if summaries and len(summaries) < len(included):
-        console.print("nianbao：输入中既有机关的填报表，又有 nianbao summary 生成的汇总表，一起汇总会重复计算，已停止：")
-        for item in summaries[:10]:
-            console.print(f"  汇总表：{item.file}（{item.office}）")
-        console.print("逐级汇总时请只给出各下级的汇总表；汇总机关的填报表时请移走汇总表。")
+    try:
+        summed = summarize(items, area, include_invalid, settings)
+    except SummaryRefused as exc:
+        hint = not include_invalid and any(i.state == STATUS_ERROR for i in items)
+        console.print(f"nianbao：{exc}" + ("有错误的文件可以加 --include-invalid 计入。" if hint else ""))
         return EXIT_USAGE
-
-    years: dict[int, list[Item]] = defaultdict(list)
-    for item in included:
-        years[item.year].append(item)
-    if len(years) > 1:
-        console.print("nianbao：这些文件的报告年度不同，不能放在一起汇总（每次只汇总一个年度）：")
-        for year in sorted(years):
-            members = years[year]
-            shown = "、".join(i.file for i in members[:5]) + (f" 等 {len(members)} 个" if len(members) > 5 else "")
-            console.print(f"  {year} 年度：{shown}")
-        console.print("请把不同年度的文件分开，分别汇总。")
-        return EXIT_USAGE
-
-    by_office: dict[str, list[Item]] = defaultdict(list)
-    for item in included:
-        if item.key:
-            by_office[item.key].append(item)
-    conflicts = [members for members in by_office.values() if len(members) > 1]
-    if conflicts:
-        console.print("nianbao：同一机关有不止一份填报表，汇总会重复计算，已停止。请每个机关只保留一份：")
-        for members in conflicts:
-            console.print(f"  {members[0].office}：" + "、".join(i.file for i in members))
-        return EXIT_USAGE
-
+    report, included, excluded = summed.report, summed.included, summed.excluded
     if excluded:
         _print_excluded(console, excluded)
-    if not included:
-        console.print("nianbao：没有可以汇总的文件。" + ("" if include_invalid else "有错误的文件可以加 --include-invalid 计入。"))
-        return EXIT_USAGE
 
-    totals = Totals()
-    for item in included:
-        totals.add(item.numbers())
-    report = totals.report(included[0].year, area)
-
-    last_items = None
     if last_files:
-        last_items = []
         progress, task = progress_bar(console, len(last_files), "读取上年度文件")
         try:
-            for _, item in run_parallel(read_item, [(i, str(p), str(p)) for i, p in enumerate(last_files)],
-                                        jobs_for(jobs, len(last_files)), started=progress.start):
-                if item.state != STATUS_UNREADABLE and item.year is not None and not item.summary and \
-                        (item.state != STATUS_ERROR or include_invalid):
-                    last_items.append(item)
-                progress.advance(task)
+            last_read = read_items([(p, str(p)) for p in last_files], jobs, started=progress.start,
+                                   advance=lambda: progress.advance(task))
         finally:
             progress.stop()
+        last_items = [item for item in last_read
+                      if item.state != STATUS_UNREADABLE and item.year is not None and not item.summary
+                      and (item.state != STATUS_ERROR or include_invalid)]
         if not any(i.year == report.year - 1 for i in last_items):
             console.print(f"注意：--last-year 的文件中没有可用的 {report.year - 1} 年度填报表，不计算同比。")
-    region = region_of(included, report, area, settings, last_items)
+        summed.region = region_of(included, report, area, settings, last_items)
+    region = summed.region
 
     path, notes = write_summary(report, out, included, excluded,
                                 invalid_included=[i for i in included if i.state == STATUS_ERROR], indicators=region)
@@ -186,8 +235,8 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
     line = f"已汇总 {len(included)} 个机关的 {report.year} 年度数据（{area}）"
     if invalid_in:
         line += f"，其中 {invalid_in} 个有错误的文件按原数计入（--include-invalid）"
-    if totals.missing:
-        line += f"；有 {totals.missing} 个单元格不是数字，按 0 计入"
+    if summed.missing:
+        line += f"；有 {summed.missing} 个单元格不是数字，按 0 计入"
     if excluded:
         line += f"；{len(excluded)} 个文件未计入（见上表）"
     console.print(line + "。")
@@ -198,73 +247,6 @@ def run_summary(paths: list[Path], out: Path, area: str = "", include_invalid: b
         console.print(f"风险提示：红色 {len(red)} 个机关，黄色 {len(yellow)} 个机关（界线见输出文件的“主要指标”）。")
     print(path, flush=True)
     return EXIT_ERRORS if excluded or invalid_in else EXIT_OK
-
-
-class SummaryRefused(UserError):
-    """A summary that cannot be made, said in one Chinese sentence with the files' own names."""
-
-    status = 409
-
-
-def _names(items: list[Item], limit: int = 5) -> str:
-    shown = "、".join(i.file for i in items[:limit])
-    return shown + (f" 等 {len(items)} 个" if len(items) > limit else "")
-
-
-def make_summary(files: list[tuple[Path, str]], out: Path, area: str = "", include_invalid: bool = False,
-                 jobs: int | None = 1) -> tuple[Path, int, list[tuple[Item, str]]]:
-    """``run_summary`` without a console, for the local page: ``files`` are (path, name the user knows).
-
-    Returns (the file written, how many offices were summed, the files left out with why); a summary
-    that cannot be made raises ``SummaryRefused`` with a sentence naming the files as the user named them
-    (never a temporary path).  The decisions are run_summary's, in the same order."""
-    from .parallel import jobs_for, run_parallel
-
-    out = Path(out)
-    if out.suffix.lower() not in SUFFIXES or out.suffix.lower() == ".pdf":
-        raise SummaryRefused(f"不能生成 {out.suffix} 格式的汇总。")
-    if not files:
-        raise SummaryRefused("没有要汇总的文件。")
-    items = [item for _, item in run_parallel(read_item, [(i, str(p), d) for i, (p, d) in enumerate(files)],
-                                              jobs_for(jobs, len(files)))]
-    included: list[Item] = []
-    excluded: list[tuple[Item, str]] = []
-    for item in sorted(items, key=lambda i: i.index):
-        if item.state == STATUS_UNREADABLE:
-            excluded.append((item, f"无法读取：{item.first_error}"))
-        elif item.year is None:
-            excluded.append((item, "报告年度为空，无法归入汇总年度"))
-        elif item.state == STATUS_ERROR and not include_invalid:
-            excluded.append((item, f"有 {item.errors} 处错误（如 {item.first_error}）"))
-        else:
-            included.append(item)
-    summaries = [i for i in included if i.summary]
-    if summaries and len(summaries) < len(included):
-        raise SummaryRefused(f"这些文件中既有机关的填报表，又有汇总表（{_names(summaries)}），一起汇总会重复计算。"
-                             "请只汇总其中一种。")
-    years: dict[int, list[Item]] = defaultdict(list)
-    for item in included:
-        years[item.year].append(item)
-    if len(years) > 1:
-        said = "；".join(f"{year} 年度：{_names(years[year], 3)}" for year in sorted(years))
-        raise SummaryRefused(f"这些文件的报告年度不同（{said}），每次只能汇总一个年度。")
-    by_office: dict[str, list[Item]] = defaultdict(list)
-    for item in included:
-        if item.key:
-            by_office[item.key].append(item)
-    conflicts = [members for members in by_office.values() if len(members) > 1]
-    if conflicts:
-        said = "；".join(f"{m[0].office}：{_names(m, 3)}" for m in conflicts[:3])
-        raise SummaryRefused(f"同一机关有不止一份填报表（{said}），汇总会重复计算。请每个机关只保留一份。")
-    if not included:
-        raise SummaryRefused(f"没有可以汇总的文件：{len(excluded)} 个文件都有错误或无法读取，改正后才能计入汇总。")
-    totals = Totals()
-    for item in included:
-        totals.add(item.numbers())
-    report = totals.report(included[0].year, area.strip() or DEFAULT_AREA)
-    path, _notes = write_summary(report, out, included, excluded,
-                                 invalid_included=[i for i in included if i.state == STATUS_ERROR])
-    return Path(path), len(included), excluded
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -111,6 +111,24 @@ def test_the_comparison_is_a_workflow_over_a_model_level_module():
     assert not graph["compiler.comparison"] & WORKFLOWS
 
 
+def test_nothing_outside_the_server_imports_it_but_the_clis_hook():
+    """The server sits above every workflow: readers, writers, checks and workflows never import it.
+    The one door is ``compiler.cli`` registering ``compiler.server.cli`` (which imports no server extra)."""
+    graph = _graph()
+    wrong = {name: sorted(t for t in targets if t == "compiler.server" or t.startswith("compiler.server."))
+             for name, targets in graph.items() if not name.startswith("compiler.server")}
+    wrong = {name: targets for name, targets in wrong.items() if targets}
+    assert wrong == {"compiler.cli": ["compiler.server.cli"]}
+
+
+def test_the_server_s_cli_module_imports_no_server_extra_at_its_top():
+    tree = ast.parse((PACKAGE / "server" / "cli.py").read_text(encoding="utf-8"))
+    top = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    names = {alias.name for n in top for alias in n.names}
+    names |= {n.module or "" for n in top if isinstance(n, ast.ImportFrom)}
+    assert not names & {"flask", "flask_login", "flask_wtf", "flask_limiter", "sqlalchemy", "alembic", "argon2"}
+
+
 def test_readers_writers_and_the_model_never_import_a_workflow():
     graph = _graph()
     wrong = {name: sorted(graph[name] & WORKFLOWS) for name in graph

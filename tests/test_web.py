@@ -379,15 +379,15 @@ def test_a_summary_refusal_names_the_users_files(client, tmp_path):
     page = client.get(f"/batch/{job}", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "重复填报表" in page and 'id="dl-summary-json" disabled' in page
     # the summary function itself says it in one sentence with the names the user knows
-    from compiler.summary import SummaryRefused, make_summary
+    from compiler.summary import SummaryRefused, read_items, summarize, summary_bytes
     with pytest.raises(SummaryRefused) as refused:
-        make_summary([(a, "收件箱/甲局.xlsx"), (a, "收件箱/甲局-重发.xlsx")], tmp_path / "汇总.json")
+        summarize(read_items([(a, "收件箱/甲局.xlsx"), (a, "收件箱/甲局-重发.xlsx")]))
     said = str(refused.value)
     assert "收件箱/甲局.xlsx" in said and "收件箱/甲局-重发.xlsx" in said and str(tmp_path) not in said
-    assert "\n" not in said and not (tmp_path / "汇总.json").exists()
-    path, n, excluded = make_summary([(a, "甲局.xlsx"), (EXAMPLE_XLSX, "永康镇.xlsx")], tmp_path / "汇总.json",
-                                     area="某县")
-    assert n == 2 and excluded == [] and json.loads(path.read_text(encoding="utf-8"))["year"] == 2021
+    assert "\n" not in said
+    summed = summarize(read_items([(a, "甲局.xlsx"), (EXAMPLE_XLSX, "永康镇.xlsx")]), area="某县")
+    data, _ = summary_bytes(summed, ".json")
+    assert len(summed.included) == 2 and summed.excluded == [] and json.loads(data)["year"] == 2021
 
 
 def test_a_batch_with_no_report_offers_no_empty_zip(client):

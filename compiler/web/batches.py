@@ -297,21 +297,16 @@ def batch_summary(job_id: str):
 
 
 def summary_download(job: Job, kind: str, area: str):
-    from ..summary import SummaryRefused, make_summary
+    from ..summary import SummaryRefused, read_items, summarize, summary_bytes
     area = " ".join(area.split())[:60]
     blocked = summary_blocked(job.rows)
     if blocked:
         return refuse(f"无法汇总：{blocked}", 409, f"/batch/{job.id}")
-    folder = job.folder / "summary"
-    folder.mkdir(exist_ok=True)
-    target = folder / f"{secrets.token_hex(4)}.{kind}"
     with job.summary_lock:  # a double click does not sum twice at once
         try:
-            written, _, _ = make_summary(job.files, target, area=area, jobs=1)
+            data, _notes = summary_bytes(summarize(read_items(job.files), area), "." + kind)
         except SummaryRefused as exc:
             return refuse(f"无法汇总：{exc}", exc.status, f"/batch/{job.id}")
-        data = written.read_bytes()
-        written.unlink()
     title = f"{area}汇总" if area else "汇总"
     mimetype = {"xlsx": XLSX, "docx": DOCX, "json": "application/json"}[kind]
     return send_bytes(data, f"{title}.{kind}", mimetype)

@@ -59,16 +59,16 @@ _CENTER_WRAP = Alignment(horizontal="center", vertical="center", wrap_text=True)
 SUFFIXES = (".json", ".xlsx", ".docx", ".pdf", ".html")
 
 
-def write_summary(report: Report, out: Path, included: list[Item], excluded: list[tuple[Item, str]],
-                  invalid_included: list[Item] | None = None,
-                  indicators: RegionIndicators | None = None) -> tuple[Path, list[str]]:
-    """Write the summary in the format of ``out``'s suffix; (the path, notes for the user)."""
-    suffix = Path(out).suffix.lower()
+def render_summary(report: Report, suffix: str, included: list[Item], excluded: list[tuple[Item, str]],
+                   invalid_included: list[Item] | None = None,
+                   indicators: RegionIndicators | None = None) -> tuple[bytes, list[str]]:
+    """The summary as the bytes of a ``suffix`` file (.json, .xlsx, .docx, .pdf, .html); notes for the user."""
+    suffix = suffix.lower()
     note = summary_note(report, len(included), len(excluded), len(invalid_included or []))
     if suffix == ".json":
-        return atomic_write(Path(out), summary_json(report).encode("utf-8")), []
+        return summary_json(report).encode("utf-8"), []
     if suffix not in SUFFIXES:
-        raise OutputError(f"不支持的输出格式：{out}（应为 {'、'.join(SUFFIXES)}）")
+        raise OutputError(f"不支持的输出格式：{suffix}（应为 {'、'.join(SUFFIXES)}）")
     charts = summary_charts(report.numbers, indicators, report.year) if indicators is not None else []
     more: list[str] = []
     if suffix == ".xlsx":
@@ -84,7 +84,15 @@ def write_summary(report: Report, out: Path, included: list[Item], excluded: lis
         appendix = indicators_html(indicators, charts) if indicators is not None else None
         data = render_html(report, title=summary_title(report), lead=note, tables_only=True, appendix=appendix)
     notes = list(dict.fromkeys(n for c in charts for n in c.notes))  # known once the charts are drawn
-    return atomic_write(Path(out), data), notes + more
+    return data, notes + more
+
+
+def write_summary(report: Report, out: Path, included: list[Item], excluded: list[tuple[Item, str]],
+                  invalid_included: list[Item] | None = None,
+                  indicators: RegionIndicators | None = None) -> tuple[Path, list[str]]:
+    """Write the summary in the format of ``out``'s suffix; (the path, notes for the user)."""
+    data, notes = render_summary(report, Path(out).suffix, included, excluded, invalid_included, indicators)
+    return atomic_write(Path(out), data), notes
 
 
 # ---- the indicators, as each output shows them --------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Who did what and when: every action of the server is one row, viewable and exportable by the 公开办."""

@@ -1,0 +1,170 @@
+"""An office submits through the API and sees its findings at once; versions are kept; the 公开办
+returns and accepts; the office sees the note; the files download as the command line would make them."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from docx import Document
+
+from conftest import EXAMPLE_XLSX
+from server.conftest import OFFICE_A, AuthActions
+
+
+def test_an_office_uploads_its_workbook_and_sees_the_findings_at_once(auth):
+    assert auth.login().status_code == 200
+    response = auth.upload()
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["status"] == "通过" and body["check_status"] == "通过" and body["version"] == 1
+    assert body["office"] == OFFICE_A and body["findings"] == []
+
+
+def test_a_workbook_with_errors_is_kept_as_submitted_with_the_clis_findings(auth, bad_workbook):
+    auth.login()
+    body = auth.upload(bad_workbook).get_json()
+    assert body["status"] == "已提交" and body["check_status"] == "有错误" and body["errors"] == 2
+    codes = {f["code"] for f in body["findings"]}
+    assert {"T3-S1", "T3-I1"} <= codes
+    first = next(f for f in body["findings"] if f["code"] == "T3-I1")
+    assert first["sheet"] == "表三" and first["cell"]
+
+
+def test_each_upload_is_a_new_version_and_earlier_ones_stay(auth, bad_workbook):
+    auth.login()
+    first = auth.upload(bad_workbook).get_json()
+    second = auth.upload().get_json()
+    assert (first["version"], second["version"]) == (1, 2)
+    listed = auth.client.get("/api/submissions").get_json()
+    assert [s["version"] for s in listed] == [2, 1]
+    assert auth.client.get(f"/api/submissions/{first['id']}").get_json()["errors"] == 2
+    original = auth.client.get(f"/api/submissions/{first['id']}/file")
+    assert original.data == bad_workbook.read_bytes()
+    refused = auth.client.get(f"/api/submissions/{first['id']}/report.docx")  # as compile without --force
+    assert refused.status_code == 409 and "2 处错误" in refused.get_json()["error"]
+
+
+def test_an_unreadable_file_is_refused_with_the_readers_finding_and_not_kept(auth, tmp_path):
+    auth.login()
+    junk = tmp_path / "报告.xlsx"
+    junk.write_bytes(b"this is not a workbook")
+    response = auth.upload(junk)
+    assert response.status_code == 422
+    body = response.get_json()
+    assert "无法读取" in body["error"] and body["findings"][0]["severity"] == "error"
+    assert auth.client.get("/api/submissions").get_json() == []
+
+
+def test_another_years_report_is_refused(app, auth):
+    app.config["NIANBAO_SETTINGS"].year = 2022
+    auth.login()
+    response = auth.upload()
+    assert response.status_code == 422 and "2021 年度" in response.get_json()["error"]
+
+
+def test_the_admin_returns_with_a_note_the_office_sees_it_and_an_email_goes(client, app, mailer, bad_workbook):
+    office = AuthActions(app.test_client())
+    office.login()
+    sid = office.upload(bad_workbook).get_json()["id"]
+    admin = AuthActions(client)
+    admin.login("gkb")
+    answer = admin.post(f"/api/submissions/{sid}/return", json={"note": "表三总计请改用公式。"})
+    assert answer.status_code == 200 and answer.get_json()["status"] == "已退回"
+    seen = office.client.get(f"/api/submissions/{sid}").get_json()
+    assert seen["status"] == "已退回" and seen["note"] == "表三总计请改用公式。"
+    assert len(mailer.outbox) == 1
+    message = mailer.outbox[0]
+    assert message["To"] == "office1@example.cn" and "表三总计请改用公式。" in message.get_content()
+    page = office.client.get("/office").get_data(as_text=True)
+    assert "表三总计请改用公式。" in page and "已退回" in page
+
+
+def test_a_return_needs_a_note_and_a_version_with_errors_cannot_be_accepted(client, app, bad_workbook):
+    office = AuthActions(app.test_client())
+    office.login()
+    sid = office.upload(bad_workbook).get_json()["id"]
+    admin = AuthActions(client)
+    admin.login("gkb")
+    assert admin.post(f"/api/submissions/{sid}/return", json={"note": "  "}).status_code == 409
+    refused = admin.post(f"/api/submissions/{sid}/accept")
+    assert refused.status_code == 409 and "2 处错误" in refused.get_json()["error"]
+
+
+def test_accepted_reports_download_as_docx_and_as_a_zip(client, app):
+    office = AuthActions(app.test_client())
+    office.login()
+    sid = office.upload().get_json()["id"]
+    admin = AuthActions(client)
+    admin.login("gkb")
+    assert admin.post(f"/api/submissions/{sid}/accept").get_json()["status"] == "已采用"
+    docx = client.get(f"/api/submissions/{sid}/report.docx")
+    assert docx.status_code == 200 and "filename*=UTF-8''" in docx.headers["Content-Disposition"]
+    text = "".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs).replace("\n", "")
+    assert "沙坡头区永康镇人民政府2021年政府信息公开工作年度报告" in text
+    html = office.client.get(f"/api/submissions/{sid}/report.html")
+    assert html.status_code == 200 and "<table" in html.get_data(as_text=True)
+    with zipfile.ZipFile(io.BytesIO(client.get("/api/accepted.zip").data)) as z:
+        assert z.namelist() == ["沙坡头区永康镇人民政府2021年政府信息公开工作年度报告.docx"]
+
+
+def test_a_file_of_another_office_name_is_kept_and_pointed_out(app, office_b_workbook):
+    office = AuthActions(app.test_client())
+    office.login()  # office A uploads office B's workbook
+    sid = office.upload(office_b_workbook).get_json()["id"]
+    page = office.client.get(f"/submissions/{sid}").get_data(as_text=True)
+    assert "文件中的机关名称是“沙坡头区教育局”" in page
+    own = office.upload().get_json()["id"]  # 中卫市沙坡头区永康镇人民政府 ⊃ 沙坡头区永康镇人民政府: the same office
+    assert "文件中的机关名称" not in office.client.get(f"/submissions/{own}").get_data(as_text=True)
+
+
+def test_without_libreoffice_the_pdf_is_refused_with_a_sentence(auth, monkeypatch):
+    import compiler.writers.pdf as pdf
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    auth.login()
+    sid = auth.upload().get_json()["id"]
+    response = auth.client.get(f"/api/submissions/{sid}/report.pdf")
+    assert response.status_code == 400 and "LibreOffice" in response.get_json()["error"]
+    page = auth.client.get(f"/submissions/{sid}").get_data(as_text=True)
+    assert "report.docx" in page and "report.pdf" not in page  # the page offers what it can make
+
+
+def test_a_bug_of_ours_is_a_sentence_not_a_traceback(auth, app, monkeypatch):
+    import compiler.server.submissions.services as services
+    monkeypatch.setattr(services, "load", lambda *a, **k: 1 / 0)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    auth.login()
+    response = auth.upload()
+    assert response.status_code == 500
+    assert "内部错误" in response.get_json()["error"] and "Traceback" not in response.get_data(as_text=True)
+    assert auth.client.get("/api/submissions").get_json() == []
+
+
+def test_the_page_upload_goes_to_the_findings_and_a_refusal_stays_on_the_page(app, tmp_path):
+    import re
+    client = app.test_client()
+    AuthActions(client).login()
+    page = client.get("/office").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    sent = client.post("/office/upload", data={"csrf_token": token, "file": (open(EXAMPLE_XLSX, "rb"), "永康镇.xlsx")})
+    assert sent.status_code == 302 and "/submissions/" in sent.headers["Location"]
+    shown = client.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "检查全部通过" in shown and "第 1 版" in shown
+    junk = tmp_path / "空.xlsx"
+    junk.write_bytes(b"")
+    refused = client.post("/office/upload", data={"csrf_token": token, "file": (open(junk, "rb"), "空.xlsx")})
+    assert refused.status_code == 400 and "是空的" in refused.get_data(as_text=True)
+
+
+def test_the_docx_an_office_would_publish_is_taken_too(auth, tmp_path):
+    from compiler.outputs import render_report
+    from compiler.readers import read_report
+
+    docx = tmp_path / "永康镇2021年报告.docx"
+    docx.write_bytes(render_report(read_report(EXAMPLE_XLSX).report, ("docx",)).files[".docx"])
+    auth.login()
+    response = auth.upload(docx)
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["file"] == docx.name and body["year"] == 2021 and body["errors"] == 0
+    assert auth.client.get(f"/api/submissions/{body['id']}/file").data == docx.read_bytes()
