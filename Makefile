@@ -28,8 +28,11 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -n auto
 
+# every figure beside its anchor: compile against its floor; PDFs (batch, compile --to all, the warm
+# server) against one LibreOffice run over the same .docx files
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_compile.py
+	$(BIN)/python bench/bench_pdf.py
 
 bench-batch: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_batch.py -n 100 1000

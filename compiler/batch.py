@@ -79,6 +79,7 @@ class BatchOptions:
 _LAST_INDEX: dict[str, list[tuple[str, int | None]]] = {}
 _STAGING: Path | None = None
 _OPTIONS = BatchOptions()
+_CONVERTER = None  # this worker's warm LibreOffice (writers.pdf_converter), started by its first PDF
 _REVIEW: dict[str, dict] = {}  # office key -> fingerprint -> Decision
 
 
@@ -177,7 +178,7 @@ def _stage(out: Outcome, report, index: int) -> None:
 
     out.report_name = report.file_stem
     try:
-        rendered = render_report(report, _OPTIONS.report_formats, runin=_OPTIONS.runin)
+        rendered = render_report(report, _OPTIONS.report_formats, runin=_OPTIONS.runin, converter=_converter())
         staged = {suffix: _STAGING / f"{index}{suffix}" for suffix in rendered.files}
         for suffix, data in rendered.files.items():
             atomic_write(staged[suffix], data)
@@ -187,6 +188,24 @@ def _stage(out: Outcome, report, index: int) -> None:
         return
     out.staged = {suffix: str(path) for suffix, path in staged.items()}
     out.output_notes = rendered.notes
+
+
+def _converter():
+    """This worker's converter when the batch makes PDFs (None: the one-shot path, or no PDF)."""
+    global _CONVERTER
+    if _CONVERTER is None and "pdf" in _OPTIONS.report_formats:
+        from .writers.pdf_converter import converter_or_none
+
+        _CONVERTER = converter_or_none() or False  # False: asked once, no warm converter on this machine
+    return _CONVERTER or None
+
+
+def _stop_converter() -> None:
+    """End this process's converter (jobs=1; a worker's own ends with the worker)."""
+    global _CONVERTER
+    if _CONVERTER:
+        _CONVERTER.stop()
+    _CONVERTER = None
 
 
 def _find_last(key: str, year: int | None):
@@ -465,6 +484,7 @@ def _check_all(files: list[tuple[Path, str]], jobs: int, last_index, staging: Pa
             pickle.dump(outcome, spool, protocol=pickle.HIGHEST_PROTOCOL)
             progress.advance()
     finally:
+        _stop_converter()
         progress.end()
     return entries, notes
 

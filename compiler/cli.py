@@ -17,8 +17,8 @@ from .diagnostics import Finding, Severity, counts, has_errors, render_human, re
 from .errors import EXIT_ERRORS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UserError, log_internal_error
 from .fileio import atomic_write
 from .inputs import find_inputs, office_key
-from .pipeline import Checked, load, run_checks_on
-from .readers import ReadResult
+from .pipeline import Checked, LastYearMismatch, load, match_last, run_checks_on
+from .readers import PUBLISHED_KINDS, ReadResult
 from .resources import EXAMPLE_WORKBOOK, resource
 from .rules import RULES, RULES_BY_CODE, describe, finding
 
@@ -115,7 +115,6 @@ def cmd_export(args) -> int:
 
 def cmd_import(args) -> int:
     from .importing import OUTPUT_SUFFIXES, summary_line, write_import
-    from .readers import PUBLISHED_KINDS
     source = Path(args.report)
     default = source.with_suffix(".xlsx").name if source.suffix.lower() != ".xlsx" else "导入的填报表.xlsx"
     target = _target(args.output, default, [args.report], overwrite=args.overwrite)
@@ -197,7 +196,6 @@ def _last_year_index(paths: Sequence[str]) -> dict[str, list[ReadResult]]:
 
 
 def _match_last(result: ReadResult, index: dict[str, list[ReadResult]], single: bool) -> ReadResult | None:
-    from .pipeline import LastYearMismatch, match_last
     try:
         return match_last(result, index, single)
     except LastYearMismatch as exc:
@@ -306,7 +304,7 @@ def cmd_compile(args) -> int:
     if "pdf" in formats:
         _err("正在用 LibreOffice 生成 PDF……")
     rendered = render_report(report, formats, runin=args.subheadings == "runin", template=template,
-                             mail=recipients(report, mail_to, mail_cc, defaults),
+                             mail=recipients(report, mail_to, mail_cc, defaults) if "eml" in formats else None,
                              warnings=counts(checked.findings)[Severity.WARNING], errors=len(errors))
     paths = write_rendered(rendered, Path(args.output))
     for note in rendered.notes:

@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from openpyxl.utils import get_column_letter
 
 FORMAT_ID = "GOV-OGI-AR-2021"
 FORMAT_TITLE = "国办公开办函〔2021〕30号《中华人民共和国政府信息公开工作年度报告格式》"
@@ -445,6 +444,17 @@ GUIDE_META_ROWS = {"format": 3, "revision": 4}  # 填报说明: label in column 
 NAME_PREFIX = "nb_"
 # A defined name that marks a workbook written by `nianbao summary` (the sum of several offices)
 SUMMARY_MARK = NAME_PREFIX + "meta_summary"
+
+
+def get_column_letter(index: int) -> str:
+    """Excel's column letters of a 1-based column number (1 → A, 27 → AA), as openpyxl.utils spells them.
+    Not imported from openpyxl: importing any part of it loads all of openpyxl (about 100 ms), and the
+    format is needed by commands that never open a workbook (a JSON or a published report, ``rules``)."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def table_address(table: Table, row: int, col: int) -> str:

@@ -3,25 +3,29 @@
 Every output is made in memory first (the PDF from the .docx, the e-mail with the others attached);
 only when all are made are they written, all or nothing.  ``compile``, ``batch`` and the web app
 use this module, so the set of outputs and their names are decided once.
+
+The writers of the PDF, the web page and the e-mail (and the ``email`` package) are imported when a
+format asks for them, not with this module: a plain ``compile`` makes only the .docx, and its start-up
+is most of its time (docs/performance.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from email.utils import formataddr
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import UserError
 from .fileio import atomic_write_all
 from .model import Report
 from .text import mail_recipients
-from .writers.docx import DOCX_SUFFIX, render_docx
-from .writers.eml import EML_SUFFIX, Attachment, submission_email
-from .writers.html import HTML_SUFFIX, render_html
-from .writers.pdf import PDF_SUFFIX, docx_to_pdf
+from .writers.docx import render_docx
+
+if TYPE_CHECKING:
+    from .writers.pdf_converter import PdfConverter
 
 FORMATS = ("docx", "pdf", "html", "eml")
-SUFFIXES = {"docx": DOCX_SUFFIX, "pdf": PDF_SUFFIX, "html": HTML_SUFFIX, "eml": EML_SUFFIX}
+SUFFIXES = {f: "." + f for f in FORMATS}  # each file is named {stem}.{format}
 ALL = "all"
 
 
@@ -65,6 +69,8 @@ def recipients(report: Report, mail_to: str | None = None, mail_cc: str | None =
                defaults: tuple[str, str] = ("", "")) -> Recipients:
     """To and Cc of the submission: --mail-to/--mail-cc, else the workbook's 报送邮箱/抄送邮箱, else the
     settings file's [mail]."""
+    from email.utils import formataddr
+
     out = Recipients()
     for which, given, workbook, default in (("to", mail_to, report.delivery.get("mail_to", ""), defaults[0]),
                                             ("cc", mail_cc, report.delivery.get("mail_cc", ""), defaults[1])):
@@ -90,21 +96,32 @@ class Rendered:
 
 
 def render_report(report: Report, formats: tuple[str, ...], *, runin: bool = True, template: Path | None = None,
-                  mail: Recipients | None = None, warnings: int = 0, errors: int = 0) -> Rendered:
+                  mail: Recipients | None = None, warnings: int = 0, errors: int = 0,
+                  converter: PdfConverter | None = None) -> Rendered:
     """Every requested output of ``report``, in memory.  Raises ``OutputError`` (``PdfError``) when one
-    cannot be made; then nothing is returned and nothing has been written."""
+    cannot be made; then nothing is returned and nothing has been written.  The PDF comes from
+    ``converter`` (a warm LibreOffice: batch, serve) or, without one, from a LibreOffice of its own."""
     stem = report.file_stem
     made: dict[str, bytes] = {}
     notes: list[str] = []
     docx = render_docx(report, runin=runin, template=template)
     made["docx"] = docx
     if "pdf" in formats:
-        pdf = docx_to_pdf(docx)
+        if converter is not None:
+            pdf = converter.convert(docx)
+        else:
+            from .writers.pdf import docx_to_pdf
+
+            pdf = docx_to_pdf(docx)
         made["pdf"] = pdf.data
         notes += pdf.notes
     if "html" in formats:
+        from .writers.html import render_html
+
         made["html"] = render_html(report)
     if "eml" in formats:
+        from .writers.eml import Attachment, submission_email
+
         mail = mail or recipients(report)
         notes += mail.notes
         attached = [Attachment(stem + SUFFIXES[f], made[f]) for f in ("docx", "pdf", "html") if f in made]

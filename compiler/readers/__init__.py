@@ -10,11 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .base import PUBLISHED_KINDS, ReadResult
-from .jsonfile import read_json
-from .published import read_published
 from .sniff import Input, Unreadable, sniff, sniff_bytes
-from .workbook import read_workbook
 
+# Each reader is imported when a file of its kind comes (start-up is most of a command's time).
 __all__ = ["PUBLISHED_KINDS", "ReadResult", "Unreadable", "read_bytes", "read_input", "read_report"]
 
 
@@ -31,10 +29,16 @@ def read_bytes(data: bytes, name: str, display: str | None = None) -> ReadResult
 
 def read_input(display: str, inp: Input) -> ReadResult:
     if inp.kind == "json":
+        from .jsonfile import read_json
+
         result = read_json(display, inp)
     elif inp.kind in PUBLISHED_KINDS:
+        from .published import read_published  # pdfplumber, PIL, python-docx: only for a published report
+
         result = read_published(display, inp)
     else:
+        from .workbook import read_workbook  # openpyxl
+
         result = read_workbook(display, inp)
     result.fit_all()  # whatever the reader: no value enters the model that the workbook cannot hold
     return result

@@ -78,6 +78,7 @@ def serve(port: int = 0, open_browser: bool = True, jobs: int = 0, say=print) ->
         return 2
     port = server.effective_port
     app = create_app(port=port, jobs=jobs)
+    app.extensions["nianbao"].pdf.start()  # LibreOffice warms up while the clerk opens the page
     app_holder["app"] = app
     address = f"http://127.0.0.1:{port}/"
     say(f"nianbao 已启动：{address}")
@@ -90,6 +91,7 @@ def serve(port: int = 0, open_browser: bool = True, jobs: int = 0, say=print) ->
         pass
     finally:
         server.close()
+        app.extensions["nianbao"].pdf.stop()
         remove_workdir(app)
     say("nianbao 已停止。")
     return 0

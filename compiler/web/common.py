@@ -17,6 +17,7 @@ from ..uploads import BadUpload, save_upload
 
 TEMPLATE_NAME = "政府信息公开年度报告填报表.xlsx"
 EXAMPLE_NAME = "示例-永康镇2021.xlsx"
+PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -84,12 +85,13 @@ def send_bytes(data: bytes, filename: str, mimetype: str) -> Response:
     return response
 
 
-def compile_docx(result: Result) -> tuple[str, bytes]:
+def compile_docx(result: Result, fmt: str = "docx", converter=None) -> tuple[str, bytes]:
+    """The report as ``fmt`` ("docx", or "pdf" through ``converter``, the server's warm LibreOffice)."""
     from ..outputs import render_report  # the writers: only when a report is asked for
     report = result.checked.result.report
-    rendered = render_report(report, ("docx",), warnings=counts(result.checked.findings)[Severity.WARNING],
-                             errors=result.errors)
-    return rendered.stem + ".docx", rendered.files[".docx"]
+    rendered = render_report(report, (fmt,), warnings=counts(result.checked.findings)[Severity.WARNING],
+                             errors=result.errors, converter=converter)
+    return rendered.stem + "." + fmt, rendered.files["." + fmt]
 
 
 def related_of(f: Finding) -> list[dict]:

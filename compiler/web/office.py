@@ -14,7 +14,7 @@ from ..diagnostics import Severity
 from ..inputs import INPUT_SUFFIXES, PUBLISHED_SUFFIXES
 from ..resources import EXAMPLE_WORKBOOK, resource
 from ..uploads import MAX_FILE, megabytes
-from .common import DOCX, EXAMPLE_NAME, TEMPLATE_NAME, XLSX, Result, check_upload, compile_docx, page_view, recheck, \
+from .common import DOCX, EXAMPLE_NAME, PDF, TEMPLATE_NAME, XLSX, Result, check_upload, compile_docx, page_view, recheck, \
     send_bytes
 from .errors import refuse
 from .state import state
@@ -87,6 +87,9 @@ def report_download():
     if result.errors and request.form.get("force") != "1":
         return refuse(f"有 {result.errors} 处错误，未生成报告。请改正后重新上传；"
                       "确需生成请勾选“仍然生成”（这样的报告不能发布）。", 422)
+    if request.form.get("to") == "pdf":
+        name, data = compile_docx(result, "pdf", converter=state().pdf)
+        return send_bytes(data, name, PDF)
     name, data = compile_docx(result)
     return send_bytes(data, name, DOCX)
 

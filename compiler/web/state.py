@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
 
+from ..writers.pdf_converter import PdfService
 from .stores import BATCH_LIMITS, UPLOAD_LIMITS, FolderStore
 
 
@@ -16,6 +17,7 @@ class WebState:
     jobs: int  # worker processes for a batch (0: as many as the machine has cores)
     uploads: FolderStore  # token → the folder of a checked upload, so its report can be downloaded
     batches: FolderStore  # batch id → its Job
+    pdf: PdfService = field(default_factory=PdfService)  # a warm LibreOffice; serve() starts and stops it
 
     @classmethod
     def create(cls, root: Path, jobs: int) -> "WebState":

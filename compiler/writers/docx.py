@@ -83,7 +83,9 @@ class _CompiledOnce(jinja2.Environment):
 
 
 class _Template(DocxTemplate):
-    """docxtpl's template with its XML clean-up (many regular expressions) done once per source."""
+    """docxtpl's template with its XML clean-up (many regular expressions, tens of milliseconds: a large
+    part of a plain ``compile``) done once per source: kept in memory, and on disk beside Jinja2's
+    bytecode cache (the same private folder) for the next process."""
 
     _patched: dict[str, str] = {}
 
@@ -91,8 +93,37 @@ class _Template(DocxTemplate):
         if src_xml not in self._patched:
             if len(self._patched) > 64:
                 self._patched.clear()
-            self._patched[src_xml] = super().patch_xml(src_xml)
+            self._patched[src_xml] = _patched_on_disk(src_xml) or super().patch_xml(src_xml)
+            _keep_on_disk(src_xml, self._patched[src_xml])
         return self._patched[src_xml]
+
+
+def _patch_file(src_xml: str) -> Path | None:
+    folder = getattr(_ENV.bytecode_cache, "directory", None)
+    if not folder:
+        return None
+    from docxtpl import __version__ as docxtpl_version
+
+    key = hashlib.sha256(f"{docxtpl_version}\0{src_xml}".encode("utf-8")).hexdigest()
+    return Path(folder) / f"nianbao-docxtpl-{key}.xml"
+
+
+def _patched_on_disk(src_xml: str) -> str | None:
+    path = _patch_file(src_xml)
+    try:
+        return path.read_text(encoding="utf-8") if path is not None else None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _keep_on_disk(src_xml: str, patched: str) -> None:
+    path = _patch_file(src_xml)
+    if path is None or path.exists():
+        return
+    try:
+        atomic_write(path, patched.encode("utf-8"))
+    except (OutputError, OSError):
+        pass  # a cache that cannot be written is simply skipped
 
 
 _ENV = _CompiledOnce(autoescape=True)

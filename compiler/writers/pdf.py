@@ -32,6 +32,8 @@ PDF_SUFFIX = ".pdf"
 SOFFICE_ENV = "NIANBAO_SOFFICE"  # the LibreOffice program, when it is not found by itself
 TIMEOUT_ENV = "NIANBAO_PDF_TIMEOUT"  # seconds one conversion may take
 DEFAULT_TIMEOUT = 120
+MIN_TIMEOUT = 2.0
+WORK_PREFIX = "nianbao-pdf-"  # every temporary folder (and LibreOffice profile) nianbao makes for PDFs
 # PDF/A-1 (ISO 19005-1).  LibreOffice writes it tagged, i.e. level 1a, which meets every requirement of 1b.
 EXPORT_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"1"}}'
 INSTALL_HINT = ("请安装 LibreOffice（免费）：Windows 从 https://zh-cn.libreoffice.org/download/ 下载安装；"
@@ -80,9 +82,9 @@ def require_soffice() -> str:
     return soffice
 
 
-def _timeout() -> float:
+def timeout() -> float:
     try:
-        return max(5.0, float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT)))
+        return max(MIN_TIMEOUT, float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT)))
     except ValueError:
         return DEFAULT_TIMEOUT
 
@@ -98,7 +100,7 @@ def _run(command: list[str], timeout: float) -> tuple[int, str]:
     try:
         out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill_tree(proc)
+        kill_tree(proc)
         proc.communicate()
         raise PdfError(f"LibreOffice 在 {timeout:.0f} 秒内没有完成 PDF 转换，已停止它。"
                        f"请关闭正在运行的 LibreOffice 后重试；文件很大或电脑很慢时，可把环境变量 {TIMEOUT_ENV} "
@@ -106,7 +108,7 @@ def _run(command: list[str], timeout: float) -> tuple[int, str]:
     return proc.returncode, out.decode("utf-8", "replace")
 
 
-def _kill_tree(proc: subprocess.Popen) -> None:
+def kill_tree(proc: subprocess.Popen) -> None:
     if sys.platform == "win32":
         subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True)
     else:
@@ -193,7 +195,7 @@ def font_plan(fonts: InstalledFonts | None) -> dict[str, str]:
     return plan
 
 
-def _profile(folder: Path, plan: dict[str, str]) -> Path:
+def write_profile(folder: Path, plan: dict[str, str]) -> Path:
     """A LibreOffice user profile holding only the font-replacement table."""
     user = folder / "user"
     user.mkdir(parents=True)
@@ -281,24 +283,42 @@ def font_notes(plan: dict[str, str], fonts: list[PdfFont]) -> list[str]:
 # ---- the conversion ---------------------------------------------------------------------------
 
 
-def docx_to_pdf(docx: bytes, soffice: str | None = None) -> Pdf:
-    """The PDF of a .docx, as LibreOffice lays it out, with a note for each substituted font."""
-    soffice = soffice or require_soffice()
+def font_plan_or_refuse() -> dict[str, str]:
+    """The font plan of this machine, or a ``PdfError`` when it has no Chinese font at all."""
     fonts = installed_fonts()
     if fonts is not None and fonts.chinese is not None and not fonts.chinese:
         raise PdfError("本机没有任何中文字体，生成的 PDF 会缺字，已停止。请安装中文字体"
                        "（Debian/Ubuntu：sudo apt-get install fonts-noto-cjk）后重试。")
-    plan = font_plan(fonts)
-    work = Path(tempfile.mkdtemp(prefix="nianbao-pdf-"))
+    return font_plan(fonts)
+
+
+def checked_pdf(data: bytes, plan: dict[str, str]) -> Pdf:
+    """LibreOffice's PDF after the font check: every font embedded, a note for each substituted one."""
+    used, pages = pdf_fonts(data)
+    not_embedded = [f.name for f in used if not f.embedded]
+    if not_embedded:
+        raise PdfError(f"LibreOffice 生成的 PDF 没有嵌入字体 {'、'.join(not_embedded)}，不能作为存档 PDF。"
+                       "请更新 LibreOffice 后重试。")
+    return Pdf(data, font_notes(plan, used), pages)
+
+
+def docx_to_pdf(docx: bytes, soffice: str | None = None) -> Pdf:
+    """The PDF of a .docx, as LibreOffice lays it out, with a note for each substituted font.
+
+    One LibreOffice process for this one document (the one-shot path: a single ``compile --to pdf``);
+    many documents go through a warm ``pdf_converter.PdfConverter``."""
+    soffice = soffice or require_soffice()
+    plan = font_plan_or_refuse()
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
     try:
-        profile = _profile(work / "profile", plan)
+        profile = write_profile(work / "profile", plan)
         source = work / "report.docx"
         source.write_bytes(docx)
         command = [soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--invisible",
                    "--norestore", "--nologo", "--nodefault", "--nolockcheck",
                    "--convert-to", EXPORT_FILTER, "--outdir", str(work / "out"), str(source)]
         try:
-            code, output = _run(command, _timeout())
+            code, output = _run(command, timeout())
         except OSError as exc:
             raise PdfError(f"无法启动 LibreOffice（{soffice}）：{exc.strerror or exc}。" + INSTALL_HINT) from exc
         result = work / "out" / "report.pdf"
@@ -309,9 +329,4 @@ def docx_to_pdf(docx: bytes, soffice: str | None = None) -> Pdf:
                            + (f"。LibreOffice 的输出：{detail}" if detail else "。"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    used, pages = pdf_fonts(data)
-    not_embedded = [f.name for f in used if not f.embedded]
-    if not_embedded:
-        raise PdfError(f"LibreOffice 生成的 PDF 没有嵌入字体 {'、'.join(not_embedded)}，不能作为存档 PDF。"
-                       "请更新 LibreOffice 后重试。")
-    return Pdf(data, font_notes(plan, used), pages)
+    return checked_pdf(data, plan)
