@@ -134,9 +134,9 @@ def test_a_docx_with_a_huge_body_is_refused_unparsed(tmp_path, capsys, no_parsin
 
 
 def test_a_json_past_its_size_is_refused_unparsed(tmp_path, capsys, monkeypatch):
-    import compiler.readers as readers
+    import compiler.readers.jsonfile as jsonfile
 
-    monkeypatch.setattr(readers, "read_json", lambda *a: (_ for _ in ()).throw(AssertionError("parsed")))
+    monkeypatch.setattr(jsonfile, "read_json", lambda *a: (_ for _ in ()).throw(AssertionError("parsed")))
     data = example_data()
     data["office"]["name"] = "名" * (limits.MAX_BYTES["json"] // 3 + 10)
     path = write_json(tmp_path / "大.json", data)

@@ -47,7 +47,9 @@ def private_tmp(tmp_path, monkeypatch, soffice) -> Path:
 
 
 def offices(marker: Path) -> list[int]:
-    """Live processes whose command line mentions ``marker`` (LibreOffice and its host name their profile)."""
+    """Live processes whose command line mentions ``marker`` (LibreOffice and its host name their profile);
+    a marker ending in PREFIX also finds profiles in folders below it (a batch keeps its workers' temporary
+    files in a folder of its own)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
@@ -57,13 +59,20 @@ def offices(marker: Path) -> list[int]:
             state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        if str(marker).encode() in command and state != "Z":
+        inside = (str(marker.parent).encode() in command and PREFIX.encode() in command) if marker.name == PREFIX \
+            else str(marker).encode() in command
+        if inside and state != "Z":
             found.append(int(entry.name))
     return found
 
 
 def leftovers(folder: Path) -> tuple[list[int], list[str]]:
-    return offices(folder / PREFIX), sorted(p.name for p in folder.glob(PREFIX + "*"))
+    found = []
+    for top, dirs, _files in os.walk(folder):  # os.walk passes over a folder removed while it looks
+        for name in [d for d in dirs if d.startswith(PREFIX)]:
+            found.append(os.path.relpath(os.path.join(top, name), folder))
+            dirs.remove(name)  # not into a profile
+    return offices(folder / PREFIX), sorted(found)
 
 
 def wait_until(condition, seconds: float = 20.0) -> bool:

@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from .pdf import PdfError
+from .pdf import TIMEOUT_ENV, PdfError, find_program, kill_tree
+from .pdf import timeout as pdf_timeout
 
 BROWSER_ENV = "NIANBAO_CHROMIUM"  # the browser program, when it is not found by itself
-TIMEOUT_ENV = "NIANBAO_PDF_TIMEOUT"  # seconds one print may take (the same setting as LibreOffice's)
-DEFAULT_TIMEOUT = 120
 _NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "msedge", "microsoft-edge")
 _WINDOWS_PLACES = (r"%ProgramFiles(x86)%\Microsoft\Edge\Application\msedge.exe",
                    r"%ProgramFiles%\Microsoft\Edge\Application\msedge.exe",
@@ -40,15 +38,7 @@ INSTALL_HINT = ("生成对比的 PDF 需要 Chromium 内核的浏览器（Micros
 
 def find_browser() -> str | None:
     """The browser: $NIANBAO_CHROMIUM, one on the PATH, or where the installers put it."""
-    configured = os.environ.get(BROWSER_ENV, "").strip().strip('"')
-    if configured:
-        return configured if Path(configured).is_file() else None
-    for name in _NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    places = [os.path.expandvars(p) for p in _WINDOWS_PLACES] if sys.platform == "win32" else list(_MAC_PLACES)
-    return next((p for p in places if Path(p).is_file()), None)
+    return find_program(BROWSER_ENV, _NAMES, _WINDOWS_PLACES, _MAC_PLACES)
 
 
 def require_browser() -> str:
@@ -59,23 +49,6 @@ def require_browser() -> str:
         where = f"（环境变量 {BROWSER_ENV} 指向的 {configured} 不存在）" if configured else ""
         raise PdfError(f"本机没有找到浏览器{where}。" + INSTALL_HINT)
     return browser
-
-
-def _timeout() -> float:
-    try:
-        return max(5.0, float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT)))
-    except ValueError:
-        return DEFAULT_TIMEOUT
-
-
-def _kill_tree(proc: subprocess.Popen) -> None:
-    if sys.platform == "win32":
-        subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True)
-    else:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            proc.kill()
 
 
 def html_to_pdf(page: bytes, browser: str | None = None) -> bytes:
@@ -101,16 +74,16 @@ def html_to_pdf(page: bytes, browser: str | None = None) -> bytes:
             proc = subprocess.Popen(command, **kwargs)
         except OSError as exc:
             raise PdfError(f"无法启动浏览器（{browser}）：{exc.strerror or exc}。" + INSTALL_HINT) from exc
-        timeout = _timeout()
+        timeout = pdf_timeout()
         try:
             out, _ = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _kill_tree(proc)
+            kill_tree(proc)
             proc.communicate()
             raise PdfError(f"浏览器在 {timeout:.0f} 秒内没有完成打印，已停止它。电脑很慢时，可把环境变量 {TIMEOUT_ENV} "
                            "设为更长的秒数。") from None
         if sys.platform != "win32":
-            _kill_tree(proc)  # a helper the browser left behind in its session (none, usually)
+            kill_tree(proc)  # a helper the browser left behind in its session (none, usually)
         data = target.read_bytes() if target.is_file() else b""
         if not data.startswith(b"%PDF"):
             detail = " ".join(out.decode("utf-8", "replace").split())[-300:]

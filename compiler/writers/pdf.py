@@ -59,17 +59,24 @@ class Pdf:
 # ---- LibreOffice ------------------------------------------------------------------------------
 
 
-def find_soffice() -> str | None:
-    """The LibreOffice program: $NIANBAO_SOFFICE, soffice on the PATH, or where the installers put it."""
-    configured = os.environ.get(SOFFICE_ENV, "").strip().strip('"')
+def find_program(env: str, names: tuple[str, ...], windows_places: tuple[str, ...],
+                 mac_places: tuple[str, ...]) -> str | None:
+    """A program nianbao runs: $``env`` when set (and only then), one of ``names`` on the PATH, or where
+    the installers put it on Windows (``%VARIABLES%`` expanded) or macOS."""
+    configured = os.environ.get(env, "").strip().strip('"')
     if configured:
         return configured if Path(configured).is_file() else None
-    for name in ("soffice", "libreoffice"):
+    for name in names:
         found = shutil.which(name)
         if found:
             return found
-    places = [os.path.expandvars(p) for p in _WINDOWS_PLACES] if sys.platform == "win32" else [_MAC_PLACE]
+    places = [os.path.expandvars(p) for p in windows_places] if sys.platform == "win32" else list(mac_places)
     return next((p for p in places if Path(p).is_file()), None)
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice program: $NIANBAO_SOFFICE, soffice on the PATH, or where the installers put it."""
+    return find_program(SOFFICE_ENV, ("soffice", "libreoffice"), _WINDOWS_PLACES, (_MAC_PLACE,))
 
 
 def require_soffice() -> str:

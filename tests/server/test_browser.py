@@ -11,24 +11,13 @@ import os
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from conftest import EXAMPLE_XLSX
 from server.conftest import OFFICE_A, OFFICE_B, free_port
 from server.live import ADMIN_PASSWORD, make_folder, start, stop
-from web_browser import CHROMIUM_FLAGS, chromium
+from web_browser import browser  # noqa: F401  (the fixture: Debian's Chromium, one per module)
 
 NEW_PASSWORD = "our-own-password-21"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
-        yield b
-        b.close()
 
 
 def shot(page, folder: Path, name: str) -> None:
