@@ -26,6 +26,8 @@ ROUTES = [
     ("GET", f"/api/submissions/{S}/file", {OWNER: 200, OTHER: 404, ADMIN: 200, ANON: 401}),
     ("GET", f"/api/submissions/{S}/report.docx", {OWNER: 200, OTHER: 404, ADMIN: 200, ANON: 401}),
     ("GET", f"/api/submissions/{S}/report.html", {OWNER: 200, OTHER: 404, ADMIN: 200, ANON: 401}),
+    # 与上年对比: the target's office has no accepted report of the year before here, so 409 (a sentence)
+    ("GET", f"/api/submissions/{S}/compare.xlsx", {OWNER: 409, OTHER: 404, ADMIN: 409, ANON: 401}),
     ("POST", f"/api/submissions/{S}/return", {OWNER: 403, OTHER: 403, ADMIN: 200, ANON: 401}),
     ("POST", f"/api/submissions/{S}/accept", {OWNER: 403, OTHER: 403, ADMIN: 200, ANON: 401}),
     ("GET", "/api/progress", {OWNER: 403, OTHER: 403, ADMIN: 200, ANON: 401}),
@@ -38,6 +40,7 @@ ROUTES = [
     ("GET", "/office/workbook.xlsx", {OWNER: 404, OTHER: 404, ADMIN: 403, ANON: 302}),  # none carried here
     ("POST", "/office/upload", {OWNER: 302, OTHER: 302, ADMIN: 403, ANON: 302}),
     ("GET", f"/submissions/{S}", {OWNER: 200, OTHER: 404, ADMIN: 200, ANON: 302}),
+    ("GET", f"/submissions/{S}/compare", {OWNER: 409, OTHER: 404, ADMIN: 409, ANON: 302}),
     ("POST", f"/submissions/{S}/return", {OWNER: 403, OTHER: 403, ADMIN: 302, ANON: 302}),
     ("POST", f"/submissions/{S}/accept", {OWNER: 403, OTHER: 403, ADMIN: 302, ANON: 302}),
     ("GET", "/admin", {OWNER: 403, OTHER: 403, ADMIN: 200, ANON: 302}),

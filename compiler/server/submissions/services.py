@@ -5,9 +5,11 @@ and summed (``summary.summarize`` over the accepted versions).
 
 No request is read here: the views pass the uploaded file, the user and the settings in.
 
-Hooks for what comes next (not built here): a "与上年对比" view gets both reports from
-``last_year_report(office_id)`` and the stored version (``storage.path(sha256)`` → ``pipeline.load``) and
-hands them to the compare workflow; review decisions per finding (compiler/review.py) can key on a
+与上年对比 (``comparison``) hands the stored files of a version and of the office's accepted version of
+the year before to the compare workflow (``compare.compare_files`` / ``render_comparison``), as
+``nianbao compare`` would.
+
+A hook for what comes next (not built here): review decisions per finding (compiler/review.py) can key on a
 finding's position in ``Submission.findings`` (stored sorted, as ``nianbao check`` prints them) together
 with its ``code`` and ``cell``, in a table of their own that names ``submissions.id``."""
 
@@ -19,7 +21,7 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from flask import abort
 from sqlalchemy import func, select
@@ -51,6 +53,12 @@ MIMETYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessi
 
 class ReviewRefused(UserError):
     """A return or accept that cannot be done; the message says why."""
+
+    status = 409
+
+
+class NoLastYear(UserError):
+    """与上年对比 asked of a submission whose office has no accepted report of the year before."""
 
     status = 409
 
@@ -117,11 +125,16 @@ class SubmissionService:
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
+    def last_year_submission(self, office_id: int, year: int | None = None) -> Submission | None:
+        """The office's latest accepted version of the year before ``year`` (the collection's year)."""
+        year = self.settings.year if year is None else year
+        return self.db.scalar(select(Submission).where(
+            Submission.office_id == office_id, Submission.year == year - 1,
+            Submission.status == ACCEPTED).order_by(Submission.version.desc()).limit(1))
+
     def last_year_report(self, office_id: int):
         """Last year's accepted report of the office, for the cross-year checks (None when there is none)."""
-        previous = self.db.scalar(select(Submission).where(
-            Submission.office_id == office_id, Submission.year == self.settings.year - 1,
-            Submission.status == ACCEPTED).order_by(Submission.version.desc()).limit(1))
+        previous = self.last_year_submission(office_id)
         if previous is None:
             return None
         try:
@@ -227,7 +240,6 @@ class SubmissionService:
 
     def original(self, submission: Submission) -> tuple[bytes, str]:
         """The file as uploaded, under the name the office gave it (a workbook from a .zip: its own name)."""
-        from pathlib import PurePosixPath
         return self.storage.get(submission.sha256), PurePosixPath(submission.filename).name
 
     def rendered(self, submission: Submission, kind: str) -> tuple[bytes, str]:
@@ -247,6 +259,26 @@ class SubmissionService:
         rendered = render_report(checked.result.report, (kind,), warnings=submission.warnings,
                                  errors=submission.errors)
         return rendered.files["." + kind], rendered.stem + "." + kind
+
+    def comparison(self, submission: Submission, suffix: str) -> tuple[bytes, str]:
+        """与上年对比: ``submission`` beside the office's accepted version of the year before, as the
+        comparison document ``nianbao compare`` makes (``suffix``: .html or .xlsx), and its file name.
+
+        :raise NoLastYear: the office has no accepted report of that year here
+        """
+        from ...compare import compare_files, render_comparison
+        from ...model import safe_filename
+
+        previous = self.last_year_submission(submission.office_id, submission.year)
+        if previous is None:
+            raise NoLastYear(f"{submission.office.name} 在本系统中没有 {submission.year - 1} 年度已采用的报告，"
+                             "无法与上年对比。")
+        # stored files are named by their content hash: the readers and the document get the offices' names
+        comparison = compare_files(self.storage.path(previous.sha256), self.storage.path(submission.sha256),
+                                   f"{previous.year}年度第{previous.version}版 {PurePosixPath(previous.filename).name}",
+                                   f"{submission.year}年度第{submission.version}版 "
+                                   f"{PurePosixPath(submission.filename).name}")
+        return render_comparison(comparison, suffix), safe_filename(comparison.title) + suffix
 
     def accepted(self, year: int | None = None) -> list[Submission]:
         """Each office's latest accepted version of the year (the 汇总's inputs)."""

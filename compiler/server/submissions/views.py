@@ -59,12 +59,13 @@ def formats_here() -> tuple[str, ...]:
 
 
 def view_of(s: Submission) -> dict:
-    """What the submission page shows: the findings grouped by sheet, the counts."""
+    """What the submission page shows: the findings grouped by sheet, the counts, last year's report."""
     findings = json.loads(s.findings)
     groups: dict[str, list[dict]] = {}
     for f in findings:
         groups.setdefault(f.get("sheet") or "整个文件", []).append(f)
-    return {"s": s, "groups": groups, "severity": {x.value: x.zh for x in Severity}}
+    return {"s": s, "groups": groups, "severity": {x.value: x.zh for x in Severity},
+            "last_year": service().last_year_submission(s.office_id, s.year)}
 
 
 # ---- pages
@@ -149,6 +150,23 @@ def accept_page(submission_id: int):
     return redirect(url_for("submissions.detail", submission_id=s.id))
 
 
+# The comparison is a standalone document (the same as `nianbao compare -o x.html`, and the local page's
+# compiler/web/compare.py): inline styles, no script.  Its own policy allows exactly that and nothing else.
+DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; form-action 'none'"
+
+
+@bp.get("/submissions/<int:submission_id>/compare")
+@permission_required(*READ)
+def compare_page(submission_id: int):
+    """与上年对比: this version beside the office's accepted report of last year, as a page."""
+    svc = service()
+    data, _name = svc.comparison(svc.load_submission(submission_id, current_user), ".html")
+    response = Response(data, mimetype="text/html; charset=utf-8")
+    response.headers["Content-Security-Policy"] = DOCUMENT_CSP
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 # ---- API (the pages' downloads are these routes too)
 
 
@@ -190,6 +208,14 @@ def api_report(submission_id: int, kind: str):
     s = svc.load_submission(submission_id, current_user)
     data, name = svc.rendered(s, kind)
     return send_bytes(data, name, kind)
+
+
+@bp.get("/api/submissions/<int:submission_id>/compare.xlsx")
+@permission_required(*READ)
+def api_compare_xlsx(submission_id: int):
+    svc = service()
+    data, name = svc.comparison(svc.load_submission(submission_id, current_user), ".xlsx")
+    return send_bytes(data, name, "xlsx")
 
 
 @bp.post("/api/submissions/<int:submission_id>/return")

@@ -168,3 +168,58 @@ def test_the_docx_an_office_would_publish_is_taken_too(auth, tmp_path):
     body = response.get_json()
     assert body["file"] == docx.name and body["year"] == 2021 and body["errors"] == 0
     assert auth.client.get(f"/api/submissions/{body['id']}/file").data == docx.read_bytes()
+
+
+def _last_year_accepted_then_this_year(app, tmp_path):
+    """Office A's 2021 report accepted, then the collection moves to 2022 and A submits its 2022 workbook."""
+    from compiler import format2021 as fmt
+    from conftest import edit_workbook
+
+    slot = fmt.SLOTS_BY_PATH[("year",)]
+    this_year = edit_workbook(EXAMPLE_XLSX, tmp_path / "永康镇2022.xlsx", {(slot.sheet, slot.address): 2022})
+    office, admin = AuthActions(app.test_client()), AuthActions(app.test_client())
+    office.login()
+    admin.login("gkb")
+    last = office.upload(name="永康镇2021.xlsx").get_json()["id"]
+    assert admin.post(f"/api/submissions/{last}/accept").status_code == 200
+    app.config["NIANBAO_SETTINGS"].year = 2022
+    this = office.upload(this_year).get_json()
+    assert this["year"] == 2022, this
+    return office, admin, this["id"]
+
+
+def test_the_office_and_the_admin_compare_a_submission_with_last_years_accepted_report(app, tmp_path):
+    from openpyxl import load_workbook
+
+    office, admin, sid = _last_year_accepted_then_this_year(app, tmp_path)
+    page = office.client.get(f"/submissions/{sid}").get_data(as_text=True)
+    assert f'href="/submissions/{sid}/compare"' in page and "2021 年度已采用的第 1 版" in page
+    for who in (office, admin):
+        shown = who.client.get(f"/submissions/{sid}/compare")
+        assert shown.status_code == 200 and shown.mimetype == "text/html"
+        assert shown.headers["Content-Security-Policy"] == (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; form-action 'none'")
+        html = shown.get_data(as_text=True)
+        # the offices' own file names, never the content-hash names the files are stored under
+        assert "永康镇2021.xlsx" in html and "永康镇2022.xlsx" in html and "<script" not in html
+        assert not any(len(word) == 64 and all(c in "0123456789abcdef" for c in word) for word in html.split("/"))
+        table = who.client.get(f"/api/submissions/{sid}/compare.xlsx")
+        assert table.status_code == 200 and "filename*=UTF-8''" in table.headers["Content-Disposition"]
+        book = load_workbook(io.BytesIO(table.data))
+        assert book.sheetnames and any("2022" in str(c.value) for ws in book for row in ws.iter_rows()
+                                       for c in row if c.value is not None)
+
+
+def test_another_office_cannot_compare_and_without_last_years_report_the_answer_is_a_sentence(app, tmp_path):
+    office, admin, sid = _last_year_accepted_then_this_year(app, tmp_path)
+    other = AuthActions(app.test_client())
+    other.login("jg002")
+    assert other.client.get(f"/submissions/{sid}/compare").status_code == 404
+    assert other.client.get(f"/api/submissions/{sid}/compare.xlsx").status_code == 404
+    app.config["NIANBAO_SETTINGS"].year = 2021
+    first = other.upload().get_json()["id"]  # office B's 2021 version: nothing of 2020 is accepted
+    refused = other.client.get(f"/api/submissions/{first}/compare.xlsx")
+    assert refused.status_code == 409 and "没有 2020 年度已采用的报告" in refused.get_json()["error"]
+    page = other.client.get(f"/submissions/{first}/compare")
+    assert page.status_code == 409 and "无法与上年对比" in page.get_data(as_text=True)
+    assert "本系统中没有 2020 年度已采用的报告" in other.client.get(f"/submissions/{first}").get_data(as_text=True)
