@@ -152,7 +152,8 @@ def accept_page(submission_id: int):
 
 # The comparison is a standalone document (the same as `nianbao compare -o x.html`, and the local page's
 # compiler/web/compare.py): inline styles, no script.  Its own policy allows exactly that and nothing else.
-DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; form-action 'none'"
+DOCUMENT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
+                "form-action 'none'")
 
 
 @bp.get("/submissions/<int:submission_id>/compare")
