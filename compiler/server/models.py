@@ -9,9 +9,9 @@ from .accounts.models import User
 from .audit.models import AuditEntry
 from .db import Model
 from .offices.models import Office
-from .submissions.models import Submission
+from .submissions.models import FindingDecision, Submission
 
-__all__ = ["AuditEntry", "Office", "Submission", "User", "metadata"]
+__all__ = ["AuditEntry", "FindingDecision", "Office", "Submission", "User", "metadata"]
 
 
 def metadata() -> MetaData:

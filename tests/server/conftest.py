@@ -32,7 +32,7 @@ CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}  # the te
 OFFICE_A = "沙坡头区永康镇人民政府"  # the example workbook's office
 OFFICE_B = "沙坡头区教育局"
 PASSWORD = "correct-horse-9"
-TABLES = ("audit_log", "submissions", "users", "offices")
+TABLES = ("audit_log", "finding_decisions", "submissions", "users", "offices")  # children first (SQLite)
 
 
 def free_port() -> int:

@@ -43,3 +43,24 @@ class Submission(Model):
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
     office = relationship("Office", lazy="joined")
+
+
+class FindingDecision(Model):
+    """The 公开办's decision (确认 / 不采纳, with a reason) on one finding of an office's report of a year,
+    keyed by the finding's fingerprint (``Finding.fingerprint``) so that a resubmission in which the same
+    finding recurs keeps it (``compiler.review.apply_decisions``)."""
+
+    __tablename__ = "finding_decisions"
+    __table_args__ = (UniqueConstraint("office_id", "year", "fingerprint", name="uq_finding_decisions_fingerprint"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    verdict: Mapped[str] = mapped_column(String(10))  # compiler.review.VERDICTS
+    reason: Mapped[str] = mapped_column(Text, default="")
+    code: Mapped[str] = mapped_column(String(40), default="")  # what it was about, when it no longer recurs
+    place: Mapped[str] = mapped_column(String(200), default="")
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))  # the version it was made on
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)

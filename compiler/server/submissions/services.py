@@ -9,9 +9,10 @@ No request is read here: the views pass the uploaded file, the user and the sett
 the year before to the compare workflow (``compare.compare_files`` / ``render_comparison``), as
 ``nianbao compare`` would.
 
-A hook for what comes next (not built here): review decisions per finding (compiler/review.py) can key on a
-finding's position in ``Submission.findings`` (stored sorted, as ``nianbao check`` prints them) together
-with its ``code`` and ``cell``, in a table of their own that names ``submissions.id``."""
+Review decisions (``review_finding``): the 公开办 marks a finding 确认 or 不采纳 (an error only with a
+reason); the decision is kept per office and year by the finding's fingerprint (``FindingDecision``), and
+``compiler.review.apply_decisions`` applies them to the version and to every later upload of the office, so
+a settled finding is shown as settled and not counted."""
 
 from __future__ import annotations
 
@@ -28,18 +29,19 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ...diagnostics import Finding, Severity, counts, sort_key
+from ...diagnostics import CONFIRMED, DISMISSED, Finding, Severity, counts, sort_key
 from ...errors import UserError
 from ...inputs import INPUT_SUFFIXES
 from ...outcomes import STATUS_ERROR, STATUS_OK, STATUS_WARN
 from ...pipeline import Checked, load, run_checks_on
+from ...review import VERDICTS, Decision, apply_decisions
 from ...uploads import BadUpload, extract_zip, save_upload, suffix_of
 from ..audit.services import record
 from ..authnz import Permissions, has_permission
 from ..db import utcnow
 from ..offices.models import Office
 from ..storage import Storage
-from .models import ACCEPTED, PASSED, RETURNED, SUBMITTED, Submission
+from .models import ACCEPTED, PASSED, RETURNED, SUBMITTED, FindingDecision, Submission
 
 ACCEPTED_SUFFIXES = INPUT_SUFFIXES + (".docx", ".pdf", ".zip")
 MAX_NOTE = 2000
@@ -61,6 +63,12 @@ class NoLastYear(UserError):
     """与上年对比 asked of a submission whose office has no accepted report of the year before."""
 
     status = 409
+
+
+class BadDecision(UserError):
+    """A decision on a finding that cannot be taken (no reason for settling an error, a wrong verdict)."""
+
+    status = 422
 
 
 @dataclass
@@ -118,6 +126,9 @@ class SubmissionService:
                 return Upload(None, [], f"{display} 是 {year if year is not None else '（未填写）'} 年度的报告，"
                                         f"本次收集的是 {self.settings.year} 年度：没有报送。请检查“基本信息”中的报告年度。")
             run_checks_on(checked, self.last_year_report(user.office_id))
+            decisions = self.decisions(user.office_id, self.settings.year)
+            if decisions:  # a resubmission keeps the 公开办's decisions on the findings that recur
+                checked.findings = apply_decisions(checked.findings, decisions).findings
             data = path.read_bytes()
             sha = self.storage.put(data)  # durable before the row that names it is committed
             submission = self._record(user, checked, display, suffix_of(path.name) or ".xlsx", sha, len(data))
@@ -235,6 +246,59 @@ class SubmissionService:
         except MailError as exc:
             return f"邮件没有发出：{exc}"
         return f"已发邮件通知 {office.email}。"
+
+    # ---- decisions on findings (确认 / 不采纳)
+
+    def decisions(self, office_id: int, year: int) -> dict[str, Decision]:
+        """The 公开办's decisions on the office's findings of ``year``, by fingerprint."""
+        rows = self.db.scalars(select(FindingDecision).where(FindingDecision.office_id == office_id,
+                                                             FindingDecision.year == year))
+        return {r.fingerprint: Decision(office=str(office_id), fingerprint=r.fingerprint, verdict=r.verdict,
+                                        reason=r.reason, code=r.code, place=r.place) for r in rows}
+
+    def review_finding(self, submission: Submission, fingerprint: str, verdict: str, reason: str, reviewer) -> None:
+        """Mark one finding of ``submission`` 确认 or 不采纳 (an error only with a reason), and count the
+        version's errors and warnings again with every decision of its office applied."""
+        reason = (reason or "").strip()
+        if verdict not in VERDICTS:
+            raise BadDecision(f"复核意见应是“{CONFIRMED}”或“{DISMISSED}”，而不是“{verdict}”。")
+        found = next((f for f in json.loads(submission.findings) if f.get("fingerprint") == fingerprint), None)
+        if found is None:
+            abort(404, description="这一版的检查结果中没有这个问题（可能已改正，或编号有误）。")
+        if verdict == DISMISSED and found.get("severity") == Severity.ERROR.value and not reason:
+            raise BadDecision(f"{found.get('code')} 是错误：错误会阻止发布，不采纳时请写明理由。")
+        if len(reason) > MAX_NOTE:
+            raise BadDecision(f"理由太长：最多 {MAX_NOTE} 个字。")
+        row = self.db.scalar(select(FindingDecision).where(
+            FindingDecision.office_id == submission.office_id, FindingDecision.year == submission.year,
+            FindingDecision.fingerprint == fingerprint))
+        if row is None:
+            row = FindingDecision(office_id=submission.office_id, year=submission.year, fingerprint=fingerprint)
+            self.db.add(row)
+        row.verdict, row.reason, row.submission_id = verdict, reason, submission.id
+        row.code = str(found.get("code") or "")[:40]
+        row.place = f"{found.get('sheet') or ''}!{found.get('cell') or ''}"[:200]
+        row.decided_at, row.decided_by = utcnow(), reviewer.id
+        self.db.flush()
+        # the stored findings are those of the check with the decisions applied: check the stored file again
+        checked = load(self.storage.path(submission.sha256), submission.filename)
+        if checked.result is None:  # pragma: no cover - it was readable when it was stored
+            raise UserError("这份文件现在无法读取。")
+        previous = self.last_year_submission(submission.office_id, submission.year)
+        last = load(self.storage.path(previous.sha256), previous.filename).result if previous else None
+        run_checks_on(checked, last)
+        findings = apply_decisions(checked.findings, self.decisions(submission.office_id, submission.year)).findings
+        tally = counts(findings)
+        errors, warnings = tally[Severity.ERROR], tally[Severity.WARNING]
+        submission.findings = json.dumps(findings_json(findings), ensure_ascii=False)
+        submission.errors, submission.warnings = errors, warnings
+        submission.check_status = STATUS_ERROR if errors else STATUS_WARN if warnings else STATUS_OK
+        if submission.status in (SUBMITTED, PASSED):
+            submission.status = PASSED if not errors else SUBMITTED
+        record(self.db, "复核", submission.office.name,
+               f"第 {submission.version} 版 {row.code} {row.place}：{verdict}" + (f"（{reason}）" if reason else ""),
+               user=reviewer)
+        self.db.commit()
 
     # ---- files
 

@@ -238,6 +238,17 @@ def api_accept(submission_id: int):
     return jsonify(as_json(s))
 
 
+@bp.post("/api/submissions/<int:submission_id>/findings/<fingerprint>/review")
+@permission_required(Permissions.SubmissionsReview)
+def api_review_finding(submission_id: int, fingerprint: str):
+    """The 公开办 marks one finding 确认 or 不采纳 ({decision, reason}); the version's counts follow."""
+    svc = service()
+    s = svc.load_submission(submission_id, current_user)
+    data = request.get_json(silent=True) or {}
+    svc.review_finding(s, fingerprint, str(data.get("decision") or ""), str(data.get("reason") or ""), current_user)
+    return jsonify(as_json(s, findings=True))
+
+
 @bp.get("/api/accepted.zip")
 @permission_required(Permissions.SummaryRead)
 def api_accepted_zip():

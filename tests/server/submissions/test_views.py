@@ -223,3 +223,37 @@ def test_another_office_cannot_compare_and_without_last_years_report_the_answer_
     page = other.client.get(f"/submissions/{first}/compare")
     assert page.status_code == 409 and "无法与上年对比" in page.get_data(as_text=True)
     assert "本系统中没有 2020 年度已采用的报告" in other.client.get(f"/submissions/{first}").get_data(as_text=True)
+
+
+def test_the_admin_settles_an_error_with_a_reason_and_a_resubmission_keeps_the_decision(app, bad_workbook):
+    office, admin = AuthActions(app.test_client()), AuthActions(app.test_client())
+    office.login()
+    admin.login("gkb")
+    body = office.upload(bad_workbook).get_json()
+    sid, errors = body["id"], [f for f in body["findings"] if f["severity"] == "error"]
+    assert body["errors"] == 2 and len(errors) == 2
+    path = f"/api/submissions/{sid}/findings/{errors[0]['fingerprint']}/review"
+    assert office.post(path, json={"decision": "不采纳", "reason": "x"}).status_code == 403  # offices never decide
+    refused = admin.post(path, json={"decision": "不采纳"})
+    assert refused.status_code == 422 and "请写明理由" in refused.get_json()["error"]
+    assert admin.post(path, json={"decision": "作废", "reason": "x"}).status_code == 422
+    decided = admin.post(path, json={"decision": "不采纳", "reason": "经核实，表三该数为手工汇总口径"})
+    assert decided.status_code == 200, decided.get_json()
+    after = decided.get_json()
+    assert after["errors"] == 1  # the settled error is shown, no longer counted
+    settled = next(f for f in after["findings"] if f["fingerprint"] == errors[0]["fingerprint"])
+    assert settled["review"] == "不采纳" and settled["review_reason"] == "经核实，表三该数为手工汇总口径"
+    page = admin.client.get(f"/submissions/{sid}").get_data(as_text=True)
+    assert "（已复核不采纳：经核实，表三该数为手工汇总口径）" in page
+    confirmed = admin.post(f"/api/submissions/{sid}/findings/{errors[1]['fingerprint']}/review",
+                           json={"decision": "确认"}).get_json()
+    assert confirmed["errors"] == 1 and {f["review"] for f in confirmed["findings"]} >= {"确认", "不采纳"}
+    again = office.upload(bad_workbook).get_json()  # the same workbook again: both decisions recur
+    assert again["version"] == 2 and again["errors"] == 1
+    assert {f["fingerprint"]: f["review"] for f in again["findings"] if f["review"]} == {
+        errors[0]["fingerprint"]: "不采纳", errors[1]["fingerprint"]: "确认"}
+    fixed = office.upload().get_json()  # corrected: the findings are gone, and so are the decisions' effects
+    assert fixed["errors"] == 0 and fixed["findings"] == []
+    missing = admin.post(f"/api/submissions/{fixed['id']}/findings/{errors[0]['fingerprint']}/review",
+                         json={"decision": "确认"})
+    assert missing.status_code == 404 and "没有这个问题" in missing.get_json()["error"]
