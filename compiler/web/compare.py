@@ -14,6 +14,7 @@ from flask import Blueprint, Response, request
 
 from ..compare import HTML, PDF, XLSX, compare_files, render_comparison
 from ..model import safe_filename
+from ..writers.compare_html import DOCUMENT_CSP
 from ..uploads import BadUpload, save_upload
 from .common import XLSX as XLSX_TYPE
 from .common import send_bytes
@@ -21,9 +22,6 @@ from .state import state
 
 bp = Blueprint("compare", __name__)
 
-# The comparison page is a standalone document (the same as `nianbao compare -o x.html`): its styles are
-# inline and it has no script at all.  Its own policy allows exactly that and nothing else.
-DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; form-action 'none'"
 
 FORMATS = {"html": (HTML, "text/html; charset=utf-8"), "xlsx": (XLSX, XLSX_TYPE), "pdf": (PDF, "application/pdf")}
 

@@ -19,6 +19,10 @@ from .html import FONTS, GENERATOR
 from .html import _environment as environment  # the report page's templates folder and settings
 
 TEMPLATE = "compare.html.j2"
+# The comparison page is a standalone document (inline styles, no script at all).  A server that shows it
+# (the local page, the county server) answers it with this policy: exactly that, and nothing else.
+DOCUMENT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
+                "form-action 'none'")
 
 
 def place(f: Finding) -> str:

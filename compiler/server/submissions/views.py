@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, current_app, flash, jsonify, redir
 from flask_login import current_user
 
 from ...diagnostics import Severity
+from ...writers.compare_html import DOCUMENT_CSP
 from ..db import session as db_session
 from ..authnz import Permissions, has_permission, permission_required
 from .forms import ActionForm, ReturnForm, UploadForm
@@ -150,10 +151,6 @@ def accept_page(submission_id: int):
     return redirect(url_for("submissions.detail", submission_id=s.id))
 
 
-# The comparison is a standalone document (the same as `nianbao compare -o x.html`, and the local page's
-# compiler/web/compare.py): inline styles, no script.  Its own policy allows exactly that and nothing else.
-DOCUMENT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
-                "form-action 'none'")
 
 
 @bp.get("/submissions/<int:submission_id>/compare")
