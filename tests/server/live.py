@@ -91,17 +91,3 @@ class Client:
         body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
                 "Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
         return self.call("POST", "/api/submissions", body, f"multipart/form-data; boundary={boundary}")
-
-
-def start(folder: Path, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "compiler", "server", "run", str(folder), "--port", str(port)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
-    line = proc.stdout.readline()
-    if "已启动" not in line:
-        proc.kill()
-        proc.wait()
-        raise AssertionError(f"the server did not start: {line!r}")
-    return proc
-
-
